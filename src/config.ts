@@ -1,0 +1,85 @@
+// The only module that reads process.env. Everything else receives a Config.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: optionalString,
+  DATABASE_URL: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: optionalString.transform((v) => v ?? 'default'),
+  TEMPORAL_TASK_QUEUE: optionalString.transform((v) => v ?? 'reports'),
+  JWT_SECRET: optionalString,
+  STORAGE: z.enum(['local', 'gcs']).optional().default('local'),
+  GCS_BUCKET: optionalString,
+  STORAGE_EMULATOR_HOST: optionalString,
+  LOCAL_STORAGE_DIR: optionalString,
+  CHROMIUM_PATH: optionalString.transform((v) => v ?? 'chromium'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString,
+  MAX_PROCESSING_PER_COMPANY: z.coerce.number().int().min(1).default(5),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MIGRATE: z.enum(['true', 'false']).default('true'),
+  DATA_DIR: optionalString,
+});
+
+export type Config = {
+  production: boolean;
+  databaseUrl: string | undefined;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  jwtSecret: string;
+  jwtSecretGenerated: boolean;
+  storage:
+    | { kind: 'local'; dir: string }
+    | { kind: 'gcs'; bucket: string; emulatorHost: string | undefined };
+  chromiumPath: string;
+  port: number;
+  publicUrl: string;
+  maxProcessingPerCompany: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  migrate: boolean;
+  /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
+  dataDir: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (e.STORAGE === 'gcs' && !e.GCS_BUCKET) {
+    throw new ConfigError('GCS_BUCKET is required when STORAGE=gcs');
+  }
+  const dataDir = path.resolve(e.DATA_DIR ?? '.data');
+  return {
+    production,
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    jwtSecretGenerated: !e.JWT_SECRET,
+    storage:
+      e.STORAGE === 'gcs'
+        ? { kind: 'gcs', bucket: e.GCS_BUCKET!, emulatorHost: e.STORAGE_EMULATOR_HOST }
+        : { kind: 'local', dir: path.resolve(e.LOCAL_STORAGE_DIR ?? path.join(dataDir, 'files')) },
+    chromiumPath: e.CHROMIUM_PATH,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    maxProcessingPerCompany: e.MAX_PROCESSING_PER_COMPANY,
+    logLevel: e.LOG_LEVEL,
+    migrate: e.MIGRATE === 'true',
+    dataDir,
+  };
+}
