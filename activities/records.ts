@@ -1,0 +1,72 @@
+// Report records in reports.reports: what the API lists, written by activities at each step.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Sql } from '../src/db/connection';
+import type { ReportStorage } from '../src/storage/storage';
+
+/** How long a finished report's link (and file) lives. */
+export const LINK_LIFETIME_HOURS = 24;
+
+export interface ExportResult {
+  objectKey: string;
+  fileName: string;
+  rowCount: number;
+  sizeBytes: number;
+}
+
+export interface ReportJob {
+  id: string;
+  companyId: number;
+  type: string;
+  filters: unknown;
+  createdAt: Date;
+  timezone: string;
+  objectKey: string | null;
+  sizeBytes: number | null;
+  rowCount: number | null;
+}
+
+export async function loadReportJob(sql: Sql, reportId: string): Promise<ReportJob> {
+  const [row] = await sql<ReportJob[]>`
+    select r.id, r.company_id as "companyId", r.type, r.filters, r.created_at as "createdAt", c.timezone,
+           r.object_key as "objectKey", r.size_bytes as "sizeBytes", r.row_count as "rowCount"
+    from reports.reports r join public.companies c on c.id = r.company_id
+    where r.id = ${reportId}`;
+  if (!row) throw ApplicationFailure.nonRetryable(`report ${reportId} does not exist`, 'ReportNotFound');
+  return row;
+}
+
+export const storageKeys = {
+  final: (job: { companyId: number; id: string }, fileName: string) => `reports/${job.companyId}/${job.id}/${fileName}`,
+  partsPrefix: (reportId: string) => `parts/${reportId}/`,
+  part: (reportId: string, n: number) => `parts/${reportId}/part-${String(n).padStart(6, '0')}`,
+};
+
+export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage }) {
+  const { sql, storage } = deps;
+  return {
+    async markReportReady(reportId: string, result: ExportResult): Promise<void> {
+      await sql`
+        update reports.reports set status = 'READY', finished_at = now(),
+          expires_at = now() + make_interval(hours => ${LINK_LIFETIME_HOURS}),
+          object_key = ${result.objectKey}, file_name = ${result.fileName},
+          row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes},
+          progress_rows = ${result.rowCount}, progress_total = ${result.rowCount}, error_message = null
+        where id = ${reportId} and status = 'PROCESSING'`;
+    },
+
+    async markReportFailed(reportId: string, message: string): Promise<void> {
+      await sql`
+        update reports.reports set status = 'ERROR', finished_at = now(), error_message = ${message}
+        where id = ${reportId} and status = 'PROCESSING'`;
+      await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+    },
+
+    /** A cancelled report leaves nothing behind: parts and any composed file. */
+    async discardReportFiles(reportId: string): Promise<void> {
+      await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+      const [row] = await sql<{ objectKey: string | null }[]>`
+        select object_key as "objectKey" from reports.reports where id = ${reportId}`;
+      if (row?.objectKey) await storage.delete(row.objectKey);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { Sql } from '../db/connection';
+import type { QueryParams, ReportQuery } from './query';
+
+export const CATEGORIES = [
+  'Faturamento e Recursos',
+  'Atendimento e Suporte',
+  'Gestão de Tickets',
+  'API e Integrações',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** A problem with one filter, named by its path (`filters.queueIds.1`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** What a report knows about the request it serves. */
+export interface ReportContext {
+  companyId: number;
+  /** The company's IANA zone: dates in filters and cells are in it. */
+  timezone: string;
+  /** When the report was requested (resolves `month: "current"`). */
+  requestedAt: Date;
+}
+
+interface ReportBase<F> {
+  type: string;
+  /** pt-BR, as the product page names it. */
+  name: string;
+  description: string;
+  category: Category;
+  /** Validates the shape of `filters`; its JSON Schema is published in the catalogue. */
+  filters: z.ZodType<F>;
+  /** Checks that need the database, always within the caller's company (ids that must exist there). */
+  checkFilters?(sql: Sql, companyId: number, filters: F): Promise<FieldProblem[]>;
+  /** The download name, without directories. */
+  fileName(filters: F, ctx: ReportContext): string;
+}
+
+export interface CsvReport<F = unknown> extends ReportBase<F> {
+  format: 'csv';
+  /** The header row, exactly as reports.md names the columns. */
+  columns: readonly string[];
+  /** The rows, as formatted text cells, in the order of `columns`. */
+  query(filters: F, q: QueryParams, ctx: ReportContext): ReportQuery;
+}
+
+export interface PdfReport<F = unknown> extends ReportBase<F> {
+  format: 'pdf';
+}
+
+export type ReportDefinition<F = unknown> = CsvReport<F> | PdfReport<F>;
+
+/** Keeps the filters' type inside one definition while the registry holds them all. */
+export function defineReport<F>(definition: ReportDefinition<F>): ReportDefinition<unknown> {
+  return definition as ReportDefinition<unknown>;
+}

@@ -1,0 +1,51 @@
+// Resumo de Tickets: one row per ticket opened in the range, with its last message and tags.
+import { z } from 'zod';
+import { defineReport } from './definition';
+import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
+import { anyOf, nameList } from './sql-helpers';
+
+const filters = z
+  .strictObject({
+    from: calendarDay,
+    to: calendarDay,
+    statuses: ticketStatuses,
+    queueIds: idList,
+  })
+  .superRefine(refineDateRange());
+
+export const ticketSummary = defineReport<z.infer<typeof filters>>({
+  type: 'ticket_summary',
+  name: 'Resumo de Tickets',
+  description: 'Visão geral dos tickets (1 linha por ticket)',
+  category: 'Gestão de Tickets',
+  format: 'csv',
+  filters,
+  checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds),
+  fileName: (f) => `resumo-de-tickets_${f.from}_${f.to}.csv`,
+  columns: ['ID do ticket', 'Telefone do contato', 'Tipo', 'Data de abertura', 'Última mensagem', 'Status', 'Fila', 'Ocorrência/Tag', 'Contrato'],
+  // Plan: range scan on tickets (company_id, created_at), then a sort by id; tags by ticket_tags' primary key.
+  query: (f, q) => ({
+    kind: 'keyset',
+    select: [
+      't.id::text',
+      'c.number',
+      `case t.direction when 'outbound' then 'Ativo' else 'Receptivo' end`,
+      q.ts('t.created_at'),
+      'reports.fmt_text(t.last_message)',
+      'reports.fmt_ticket_status(t.status)',
+      'reports.fmt_text(qu.name)',
+      `reports.fmt_text(${nameList('tg.name', 'from ticket_tags tt join tags tg on tg.id = tt.tag_id where tt.ticket_id = t.id')})`,
+      'reports.fmt_text(t.contract)',
+    ],
+    from: `tickets t
+  join contacts c on c.id = t.contact_id
+  left join queues qu on qu.id = t.queue_id`,
+    where: [
+      `t.created_at >= ${q.dayStart(f.from)}`,
+      `t.created_at < ${q.dayEnd(f.to)}`,
+      ...anyOf('t.status', f.statuses.length ? q.value(f.statuses, 'text[]') : null),
+      ...anyOf('t.queue_id', f.queueIds.length ? q.value(f.queueIds, 'bigint[]') : null),
+    ],
+    key: [{ expr: 't.id', type: 'bigint' }],
+  }),
+});

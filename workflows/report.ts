@@ -1,0 +1,64 @@
+// One workflow per report: run the export activity, then record READY or ERROR. No rows pass through here.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  DEFAULT_USER_MESSAGE,
+  ReportStatusKey,
+  USER_MESSAGES,
+  statusQuery,
+  type ReportState,
+  type ReportWorkflowInput,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { exportCsvReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  // A live export heartbeats at least every few seconds; silence means its worker died.
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+export async function reportWorkflow(input: ReportWorkflowInput): Promise<ReportState> {
+  let state: ReportState = { status: 'PROCESSING', progress: { rows: 0, totalRows: null, percent: null }, error: null };
+  setHandler(statusQuery, () => state);
+
+  try {
+    const result = await exportCsvReport(input.reportId);
+    await records.markReportReady(input.reportId, result);
+    state = { status: 'READY', progress: { rows: result.rowCount, totalRows: result.rowCount, percent: 100 }, error: null };
+    upsertSearchAttributes([{ key: ReportStatusKey, value: 'READY' }]);
+    return state;
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The report was deleted while running: remove what it wrote, even though we are cancelled.
+      await CancellationScope.nonCancellable(() => records.discardReportFiles(input.reportId));
+      throw err;
+    }
+    const message = userMessage(err);
+    await records.markReportFailed(input.reportId, message);
+    state = { ...state, status: 'ERROR', error: { message } };
+    upsertSearchAttributes([{ key: ReportStatusKey, value: 'ERROR' }]);
+    // Fail the run too, so the Temporal UI shows it red with the technical cause attached.
+    throw ApplicationFailure.create({ type: 'ReportFailed', message, nonRetryable: true, cause: err as Error });
+  }
+}
+
+function userMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type && USER_MESSAGES[cause.type]) return USER_MESSAGES[cause.type];
+  return DEFAULT_USER_MESSAGE;
+}
