@@ -1,0 +1,46 @@
+// The Express façade. buildApp() takes its dependencies, so tests run it on any port against real services.
+import express from 'express';
+import type { Sql } from '../db/connection';
+import type { ReportStorage } from '../storage/storage';
+import { LocalStorage, localFilesRouter } from '../storage/local';
+import type { ReportWorkflows } from '../temporal/client';
+import { authenticate } from './auth';
+import { catalogueRoutes } from './catalogue-routes';
+import { errorHandler, notFoundHandler } from './problems';
+import { reportRoutes } from './reports-routes';
+
+export interface AppDeps {
+  sql: Sql;
+  storage: ReportStorage;
+  workflows: ReportWorkflows;
+  jwtSecret: string;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export function buildApp(deps: AppDeps): express.Express {
+  const log = deps.log ?? (() => {});
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '64kb', strict: true }));
+
+  app.get('/healthz', async (_req, res) => {
+    const [database, temporal] = await Promise.all([
+      deps.sql`select 1`.then(() => true, () => false),
+      deps.workflows.healthy(),
+    ]);
+    res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable', database, temporal });
+  });
+
+  if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
+
+  const api = express.Router();
+  api.use(authenticate(deps.sql, deps.jwtSecret));
+  api.use(catalogueRoutes());
+  api.use(reportRoutes({ ...deps, log }));
+  app.use('/api', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler((msg, err) => log(msg, { err: String((err as Error)?.stack ?? err) })));
+  return app;
+}

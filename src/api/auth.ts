@@ -1,0 +1,67 @@
+// Bearer JWT (HS256) → the calling user, read from the database (the token's word is not trusted for profile).
+import type { RequestHandler, Request } from 'express';
+import jwt from 'jsonwebtoken';
+import type { Sql } from '../db/connection';
+import { AppError } from '../errors';
+
+export interface CurrentUser {
+  id: number;
+  companyId: number;
+  name: string;
+  profile: 'admin' | 'supervisor' | 'user';
+}
+
+interface Claims {
+  sub?: unknown;
+  companyId?: unknown;
+  exp?: unknown;
+}
+
+export function currentUser(req: Request): CurrentUser {
+  return (req as Request & { user: CurrentUser }).user;
+}
+
+/** Tokens come in `Authorization: Bearer`, or `?access_token=` where headers cannot be set (EventSource). */
+export function authenticate(sql: Sql, secret: string, options: { allowQueryToken?: boolean } = {}): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const token = bearer(req) ?? (options.allowQueryToken ? queryToken(req) : undefined);
+      if (!token) throw AppError.unauthorized();
+      let claims: Claims;
+      try {
+        claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as Claims;
+      } catch (err) {
+        const expired = err instanceof jwt.TokenExpiredError;
+        throw AppError.unauthorized(expired ? 'O token expirou: entre novamente.' : 'Token inválido.');
+      }
+      const userId = typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : NaN;
+      if (!Number.isSafeInteger(userId) || typeof claims.companyId !== 'number' || typeof claims.exp !== 'number') {
+        throw AppError.unauthorized('Token inválido: faltam as claims sub, companyId ou exp.');
+      }
+      const [user] = await sql<CurrentUser[]>`
+        select id, company_id as "companyId", name, profile from public.users
+        where id = ${userId} and company_id = ${claims.companyId} and deleted_at is null`;
+      if (!user) throw AppError.unauthorized('Usuário inexistente, removido ou de outra empresa.');
+      (req as Request & { user: CurrentUser }).user = user;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function queryToken(req: Request): string | undefined {
+  const t = req.query.access_token;
+  return typeof t === 'string' && t ? t : undefined;
+}
+
+/** A token for a user: dev tools, tests and the embedded default's demo login. */
+export function signToken(secret: string, user: { id: number; companyId: number }, ttlSeconds = 12 * 3600): string {
+  return jwt.sign({ companyId: user.companyId }, secret, { algorithm: 'HS256', subject: String(user.id), expiresIn: ttlSeconds });
+}

@@ -1,0 +1,65 @@
+// A report as the API shows it (DESIGN.md "The report resource").
+import type { Sql } from '../db/connection';
+import { findReport } from '../reports';
+
+export interface ReportRow {
+  id: string;
+  companyId: number;
+  type: string;
+  format: 'csv' | 'pdf';
+  status: 'PROCESSING' | 'READY' | 'ERROR';
+  filters: unknown;
+  requestedById: number;
+  requestedByName: string | null;
+  workflowId: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+  progressRows: number;
+  progressTotal: number | null;
+  fileName: string | null;
+  objectKey: string | null;
+  rowCount: number | null;
+  sizeBytes: number | null;
+  expiresAt: Date | null;
+  expired: boolean;
+  errorMessage: string | null;
+}
+
+export function selectReports(sql: Sql) {
+  return sql`
+    select r.id, r.company_id as "companyId", r.type, r.format, r.status, r.filters,
+      r.requested_by as "requestedById", u.name as "requestedByName", r.workflow_id as "workflowId",
+      r.created_at as "createdAt", r.finished_at as "finishedAt", r.progress_rows as "progressRows",
+      r.progress_total as "progressTotal", r.file_name as "fileName", r.object_key as "objectKey",
+      r.row_count as "rowCount", r.size_bytes as "sizeBytes", r.expires_at as "expiresAt",
+      (r.expired or (r.expires_at is not null and r.expires_at <= now())) as expired, r.error_message as "errorMessage"
+    from reports.reports r left join public.users u on u.id = r.requested_by`;
+}
+
+export function toResource(r: ReportRow) {
+  const ready = r.status === 'READY';
+  const percent =
+    ready ? 100
+    : r.progressTotal ? Math.min(99, Math.floor((r.progressRows / r.progressTotal) * 100))
+    : r.progressTotal === 0 ? 99
+    : null;
+  return {
+    id: r.id,
+    type: r.type,
+    name: findReport(r.type)?.name ?? r.type,
+    status: r.status,
+    filters: r.filters,
+    requestedBy: { id: r.requestedById, name: r.requestedByName },
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    progress: { rows: r.progressRows, totalRows: r.progressTotal, percent },
+    format: r.format,
+    fileName: r.fileName,
+    rowCount: r.rowCount,
+    sizeBytes: ready ? r.sizeBytes : null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    expired: r.expired,
+    error: r.status === 'ERROR' ? { message: r.errorMessage ?? 'Erro na geração do relatório.' } : null,
+    workflowId: r.workflowId,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * `npm start`: the whole module on one machine. Each part the environment does not name is started here:
+ * no DATABASE_URL → a local PostgreSQL cluster under .data/ (migrated, and filled with demo data once);
+ * no TEMPORAL_ADDRESS → the Temporal CLI dev server (SQLite under .data/, Web UI on :8233);
+ * no STORAGE → files on local disk. Then one worker and the API run in this process. Ctrl-C stops it all.
+ */
+import path from 'node:path';
+import { signToken } from './api/auth';
+import { loadConfig } from './config';
+import { connect } from './db/connection';
+import { migrate, pendingMigrations } from './db/migrate';
+import { seed } from './db/seed';
+import { startLocalPostgres } from './dev/local-postgres';
+import { startTemporalDevServer } from './dev/temporal-dev-server';
+import { findTool } from './dev/tools';
+import { createLogger } from './log';
+import { runApi } from './server';
+import { createStorage, ensureBucket, GcsStorage } from './storage';
+import { createReportWorker } from './temporal/worker';
+
+const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { service: 'reports' });
+  const say = (m: string) => log.info(m);
+  const stops: (() => Promise<unknown>)[] = [];
+
+  let databaseUrl = config.databaseUrl;
+  let embeddedDatabase = false;
+  if (!databaseUrl) {
+    const pg = await startLocalPostgres({ dataDir: path.join(config.dataDir, 'postgres'), log: say });
+    stops.push(() => pg.stop());
+    databaseUrl = await pg.createDatabase('reports').catch(() => pg.url.replace(/\/postgres$/, '/reports'));
+    embeddedDatabase = true;
+  }
+  const sql = connect(databaseUrl);
+  stops.push(() => sql.end());
+
+  if (config.migrate) {
+    const applied = await migrate(sql, say);
+    if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
+  } else {
+    const pending = await pendingMigrations(sql);
+    if (pending.length) throw new Error(`MIGRATE=false and the database lacks migrations: ${pending.join(', ')}`);
+  }
+
+  let demoAdmin: { id: number; companyId: number } | undefined;
+  if (embeddedDatabase) demoAdmin = await ensureDemoData(sql, say);
+
+  let temporalAddress = config.temporal.address;
+  let uiUrl: string | undefined;
+  if (!temporalAddress) {
+    const binary = await findTool('temporal', say);
+    const server = await startTemporalDevServer({
+      binary, dbFile: path.join(config.dataDir, 'temporal.sqlite'), port: 7233, uiPort: 8233,
+      namespace: config.temporal.namespace, log: say,
+    });
+    stops.push(() => server.stop());
+    temporalAddress = server.address;
+    uiUrl = server.uiUrl;
+  }
+
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  if (storage instanceof GcsStorage && config.storage.kind === 'gcs' && config.storage.emulatorHost) await ensureBucket(storage);
+
+  const { worker, connection } = await createReportWorker({
+    sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+  });
+  const workerDone = worker.run();
+  const api = await runApi(config, { sql, storage, temporalAddress, log });
+
+  console.log(`\nReports module running.
+  API and reports page:  ${config.publicUrl}
+  Temporal UI:           ${uiUrl ?? '(your Temporal cluster\'s UI)'}
+  Temporal address:      ${temporalAddress} (namespace ${config.temporal.namespace})
+  Database:              ${embeddedDatabase ? `embedded PostgreSQL (${databaseUrl})` : 'DATABASE_URL'}
+  Storage:               ${config.storage.kind === 'local' ? `local disk (${config.storage.dir})` : `gcs bucket ${config.storage.bucket}`}`);
+  if (config.jwtSecretGenerated) console.log('  JWT secret:            generated for this run (set JWT_SECRET to keep tokens valid across restarts)');
+  if (demoAdmin) {
+    console.log(`\nDemo admin token (company ${demoAdmin.companyId}, valid 12 h):\n  export TOKEN=${signToken(config.jwtSecret, demoAdmin)}\n`);
+  }
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await api.close();
+    worker.shutdown();
+    await workerDone.catch(() => {});
+    await connection.close();
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+}
+
+/** Demo data goes only into the embedded database, and only once. */
+async function ensureDemoData(sql: ReturnType<typeof connect>, say: (m: string) => void) {
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from public.companies`;
+  if (n === 0) {
+    say(`filling the embedded database with demo data (${DEMO_SEED.companies} companies, ${DEMO_SEED.messages} messages)`);
+    await seed(sql, { ...DEMO_SEED, now: new Date(), log: say });
+  }
+  const [admin] = await sql<{ id: number; companyId: number }[]>`
+    select id, company_id as "companyId" from public.users
+    where profile = 'admin' and deleted_at is null order by company_id, id limit 1`;
+  return admin;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

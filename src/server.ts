@@ -1,0 +1,50 @@
+// The API process: `npm run start:api` in production (DATABASE_URL and TEMPORAL_ADDRESS set).
+import type { Server } from 'node:http';
+import { buildApp } from './api/app';
+import { loadConfig, type Config } from './config';
+import { connect, type Sql } from './db/connection';
+import { createLogger, type Logger } from './log';
+import { createStorage } from './storage';
+import type { ReportStorage } from './storage/storage';
+import { ReportWorkflows } from './temporal/client';
+
+export async function runApi(
+  config: Config,
+  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger },
+): Promise<{ server: Server; close(): Promise<void> }> {
+  const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
+  const app = buildApp({ sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.port, () => resolve(s));
+  });
+  return {
+    server,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await workflows.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { service: 'reports-api' });
+  if (!config.databaseUrl || !config.temporal.address) {
+    log.error('start:api needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
+    process.exit(1);
+  }
+  const sql = connect(config.databaseUrl);
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  runApi(config, { sql, storage, temporalAddress: config.temporal.address, log }).then(
+    (api) => {
+      log.info('api listening', { port: config.port });
+      const stop = () => void api.close().then(() => sql.end()).then(() => process.exit(0));
+      process.once('SIGINT', stop).once('SIGTERM', stop);
+    },
+    (err) => {
+      log.error('api failed to start', { err: String(err) });
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * Where finished report files live. Two implementations: local disk (embedded default, links signed
+ * with an HMAC and served by the façade) and Google Cloud Storage (V4 signed URLs).
+ *
+ * Large exports are written as numbered parts (each a complete object, so a retried activity can
+ * resume after the last part it checkpointed) and then joined into the final object with `compose`.
+ * Readers never see a partial final object: it appears at once, complete, or not at all.
+ */
+export interface ReportStorage {
+  readonly kind: 'local' | 'gcs';
+  /** Writes a whole object, replacing any object with that key. Atomic: never visible half-written. */
+  put(key: string, data: Buffer, contentType?: string): Promise<void>;
+  /** Joins `sources` in order into `destination` (atomically) and returns its size in bytes. Sources stay. */
+  compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }>;
+  /** Size in bytes, or null when there is no such object. */
+  size(key: string): Promise<number | null>;
+  /** Reads a whole object (tests, small files). */
+  read(key: string): Promise<Buffer>;
+  /** Deletes one object; no error when it does not exist. */
+  delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix`; returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** A URL that downloads the object as `downloadName` until `expiresAt`. */
+  signedUrl(key: string, expiresAt: Date, downloadName: string): Promise<string>;
+}

@@ -1,0 +1,32 @@
+// The worker process: `npm run start:worker` in production. Any number may run, on any machines.
+import { loadConfig } from './config';
+import { connect } from './db/connection';
+import { createLogger } from './log';
+import { createStorage } from './storage';
+import { createReportWorker } from './temporal/worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { service: 'reports-worker' });
+  if (!config.databaseUrl || !config.temporal.address) {
+    log.error('start:worker needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
+    process.exit(1);
+  }
+  const sql = connect(config.databaseUrl);
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  const { worker, connection } = await createReportWorker({
+    sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+  });
+  log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling and lets activities finish or heartbeat out.
+  await worker.run();
+  await connection.close();
+  await sql.end();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
