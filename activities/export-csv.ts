@@ -9,6 +9,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
+import { copyOut } from '../src/db/copy-out';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { findReport, type CsvReport, type ReportContext } from '../src/reports';
 import { QueryParams, buildCopySql, buildCountSql, type ReportQuery } from '../src/reports/query';
@@ -72,8 +73,8 @@ export function createCsvExportActivities(deps: { sql: Sql; storage: ReportStora
       await runQuery(() =>
         sql.begin('isolation level repeatable read read only', async (tx) => {
           for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
-          const stream = await tx.unsafe(`copy (${copySql}) to stdout with (format csv, delimiter ';')`).readable();
-          for await (const chunk of stream as AsyncIterable<Buffer>) {
+          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
+          for await (const chunk of stream) {
             if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
             const rows = splitter.push(chunk);
             if (rows.length) {
