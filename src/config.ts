@@ -20,18 +20,23 @@ const envSchema = z.object({
   STORAGE_EMULATOR_HOST: optionalString,
   LOCAL_STORAGE_DIR: optionalString,
   CHROMIUM_PATH: optionalString.transform((v) => v ?? 'chromium'),
+  HOST: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
   MAX_PROCESSING_PER_COMPANY: z.coerce.number().int().min(1).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MIGRATE: z.enum(['true', 'false']).default('true'),
   DATA_DIR: optionalString,
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
 });
 
 export type Config = {
   production: boolean;
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  /** Ports of the embedded Temporal dev server (gRPC, Web UI) when TEMPORAL_ADDRESS is unset. */
+  temporalDev: { port: number; uiPort: number };
   jwtSecret: string;
   jwtSecretGenerated: boolean;
   storage:
@@ -39,6 +44,8 @@ export type Config = {
     | { kind: 'gcs'; bucket: string; emulatorHost: string | undefined };
   chromiumPath: string;
   port: number;
+  /** Interface to listen on; unset: loopback for `npm start`, all interfaces for `start:api`. */
+  host: string | undefined;
   publicUrl: string;
   maxProcessingPerCompany: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -68,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporalDev: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
     jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
     jwtSecretGenerated: !e.JWT_SECRET,
     storage:
@@ -76,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'local', dir: path.resolve(e.LOCAL_STORAGE_DIR ?? path.join(dataDir, 'files')) },
     chromiumPath: e.CHROMIUM_PATH,
     port: e.PORT,
+    host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     maxProcessingPerCompany: e.MAX_PROCESSING_PER_COMPANY,
     logLevel: e.LOG_LEVEL,

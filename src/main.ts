@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (!temporalAddress) {
     const binary = await findTool('temporal', say);
     const server = await startTemporalDevServer({
-      binary, dbFile: path.join(config.dataDir, 'temporal.sqlite'), port: 7233, uiPort: 8233,
+      binary, dbFile: path.join(config.dataDir, 'temporal.sqlite'), port: config.temporalDev.port, uiPort: config.temporalDev.uiPort,
       namespace: config.temporal.namespace, log: say,
     });
     stops.push(() => server.stop());
@@ -66,9 +66,11 @@ async function main(): Promise<void> {
 
   const { worker, connection } = await createReportWorker({
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+    chromiumPath: config.chromiumPath,
   });
   const workerDone = worker.run();
-  const api = await runApi(config, { sql, storage, temporalAddress, log });
+  // A development stack stays on this machine unless HOST says otherwise.
+  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1' });
 
   console.log(`\nReports module running.
   API and reports page:  ${config.publicUrl}

@@ -10,12 +10,12 @@ import { ReportWorkflows } from './temporal/client';
 
 export async function runApi(
   config: Config,
-  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger },
+  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string },
 ): Promise<{ server: Server; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
   const app = buildApp({ sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
+    const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));
   });
   return {
     server,
@@ -36,7 +36,7 @@ if (require.main === module) {
   }
   const sql = connect(config.databaseUrl);
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
-  runApi(config, { sql, storage, temporalAddress: config.temporal.address, log }).then(
+  runApi(config, { sql, storage, temporalAddress: config.temporal.address, log, defaultHost: '0.0.0.0' }).then(
     (api) => {
       log.info('api listening', { port: config.port });
       const stop = () => void api.close().then(() => sql.end()).then(() => process.exit(0));

@@ -1,0 +1,67 @@
+// Every cell rule of reports.md, as PostgreSQL applies it during COPY.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from '../../src/db/connection';
+import { createTestDatabase } from '../setup/services';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let sql: Sql;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sql = db.sql;
+});
+afterAll(() => db?.drop());
+
+const one = async (query: string, ...params: unknown[]) => (await sql.unsafe(query, params as never[]))[0].v as string | null;
+
+describe('cell formats', () => {
+  it.each([
+    ['2026-10-01T03:00:00Z', 'America/Sao_Paulo', '01/10/2026 00:00:00'],
+    ['2026-11-01T02:59:59Z', 'America/Sao_Paulo', '31/10/2026 23:59:59'],
+    ['2026-11-01T02:59:59Z', 'America/Manaus', '31/10/2026 22:59:59'],
+    ['2026-01-15T12:34:56.789Z', 'America/Noronha', '15/01/2026 10:34:56'],
+    ['2026-06-30T23:00:00Z', 'UTC', '30/06/2026 23:00:00'],
+  ])('timestamp %s in %s is %s', async (ts, tz, expected) => {
+    expect(await one('select reports.fmt_ts($1::timestamptz, $2) as v', ts, tz)).toBe(expected);
+  });
+
+  it('dates are DD/MM/YYYY', async () => {
+    expect(await one(`select reports.fmt_date('2026-02-03') as v`)).toBe('03/02/2026');
+  });
+
+  it.each([
+    [0, '00:00:00'], [59.4, '00:00:59'], [59.5, '00:01:00'], [3661, '01:01:01'], [177005, '49:10:05'], [360000, '100:00:00'],
+  ])('duration %s s is %s (rounded, hours not wrapped)', async (s, expected) => {
+    expect(await one('select reports.fmt_duration($1::numeric) as v', s)).toBe(expected);
+  });
+
+  it.each([
+    ['0.0625', '0,0625'], ['0', '0,0000'], ['12.5', '12,5000'], ['1234567.1234', '1234567,1234'],
+  ])('money %s is %s', async (v, expected) => {
+    expect(await one('select reports.fmt_money($1::numeric) as v', v)).toBe(expected);
+  });
+
+  it.each([
+    ['87.5', '87,50'], ['100', '100,00'], ['0', '0,00'], ['33.333333', '33,33'], ['66.666666', '66,67'],
+  ])('percent %s is %s', async (v, expected) => {
+    expect(await one('select reports.fmt_percent($1::numeric) as v', v)).toBe(expected);
+  });
+
+  it('booleans are Sim / Não, null stays empty', async () => {
+    expect(await one('select reports.fmt_bool(true) as v')).toBe('Sim');
+    expect(await one('select reports.fmt_bool(false) as v')).toBe('Não');
+    expect(await one('select reports.fmt_bool(null) as v')).toBeNull();
+  });
+
+  it.each([
+    ['=SUM(A1)', "'=SUM(A1)"], ['+5511', "'+5511"], ['-3', "'-3"], ['@admin', "'@admin"],
+    ['\tTab', "'\tTab"], ['\rCR', "'\rCR"], ['Olá = mundo', 'Olá = mundo'], ['', null], [' =x', ' =x'],
+  ])('people text %j is written %j', async (v, expected) => {
+    expect(await one('select reports.fmt_text($1) as v', v)).toBe(expected);
+  });
+
+  it('ticket statuses read in Portuguese', async () => {
+    const rows = await sql<{ v: string }[]>`
+      select reports.fmt_ticket_status(s) as v from unnest(array['open','pending','paused','closed']) s`;
+    expect(rows.map((r) => r.v)).toEqual(['Aberto', 'Pendente', 'Pausado', 'Fechado']);
+  });
+});
