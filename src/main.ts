@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     stopping = true;
     say('stopping');
     await api.close();
-    worker.shutdown();
+    // The SDK also reacts to SIGINT/SIGTERM and may already be shutting the worker down.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => {});
     await connection.close();
     for (const stop of stops.reverse()) await stop().catch(() => {});

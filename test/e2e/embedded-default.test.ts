@@ -1,0 +1,97 @@
+// `npm start` as a user runs it: a real process that starts PostgreSQL, Temporal, the worker and the API.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/ports';
+import { parseReportCsv } from '../setup/csv';
+import { createTestDatabase } from '../setup/services';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  baseUrl: string;
+  exited: Promise<number | null>;
+}
+
+async function startModule(env: Record<string, string>, readyText: RegExp): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
+      HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 150_000;
+  while (!readyText.test(out)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not get ready:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => out, baseUrl: `http://127.0.0.1:${port}`, exited };
+}
+
+describe('npm start', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('when nothing is configured, then it runs everything embedded and the README walk-through gives a correct CSV', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reports-embedded-'));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user and must reach its folder inside
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const m = await startModule({ DATA_DIR: dataDir }, /export TOKEN=\S+/);
+    cleanups.push(() => void m.child.kill('SIGKILL'));
+    const token = /export TOKEN=(\S+)/.exec(m.output())![1];
+    expect(m.output()).toMatch(/Temporal UI: +http:\/\/127\.0\.0\.1:\d+/);
+
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${m.baseUrl}/healthz`)).status).toBe(200);
+    const created = await fetch(`${m.baseUrl}/api/reports`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2000-01-01', to: '2100-12-31' } }),
+    });
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    let report: { status: string; rowCount: number } = { status: 'PROCESSING', rowCount: 0 };
+    while (report.status === 'PROCESSING') {
+      await new Promise((r) => setTimeout(r, 250));
+      report = (await (await fetch(`${m.baseUrl}/api/reports/${id}`, { headers: auth })).json()) as typeof report;
+    }
+    expect(report.status).toBe('READY');
+    const file = await fetch(`${m.baseUrl}/api/reports/${id}/download`, { headers: auth }); // follows the 302
+    const rows = parseReportCsv(Buffer.from(await file.arrayBuffer()));
+    expect(rows[0][0]).toBe('ID do ticket');
+    expect(rows.length - 1).toBe(report.rowCount);
+    expect(report.rowCount).toBeGreaterThan(0); // the demo data was seeded
+
+    m.child.kill('SIGINT');
+    expect(await m.exited, m.output()).toBe(0);
+    // Ctrl-C stopped what it started: the API no longer answers.
+    await expect(fetch(`${m.baseUrl}/healthz`)).rejects.toThrow();
+  }, 240_000);
+
+  it('when DATABASE_URL names a platform database, then it migrates it and never seeds it', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    cleanups.push(() => db.drop());
+    const m = await startModule({ DATABASE_URL: db.url, JWT_SECRET: 'segredo-de-teste', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'reports-ext-')) }, /Reports module running/);
+    cleanups.push(() => void m.child.kill('SIGKILL'));
+    expect(m.output()).not.toContain('export TOKEN=');
+    const [{ companies }] = await db.sql<{ companies: number }[]>`select count(*)::int as companies from public.companies`;
+    expect(companies).toBe(0);
+    const migrations = await db.sql<{ name: string }[]>`select name from reports.schema_migrations order by name`;
+    expect(migrations.map((r) => r.name)).toContain('002_reports_schema.sql');
+    m.child.kill('SIGINT');
+    expect(await m.exited, m.output()).toBe(0);
+  }, 240_000);
+});
