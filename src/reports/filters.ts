@@ -61,5 +61,5 @@ export async function checkIdsBelong(
   return ids
     .map((id, i) => ({ id, i }))
     .filter(({ id }) => !found.has(id))
-    .map(({ id, i }) => ({ path: `filters.${field}.${i}`, message: `${field}: o id ${id} não existe nesta empresa` }));
+    .map(({ id, i }) => ({ path: `filters.${field}.${i}`, message: `filters.${field}.${i}: o id ${id} não existe nesta empresa` }));
 }
