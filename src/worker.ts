@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
   const { worker, connection } = await createReportWorker({
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+    chromiumPath: config.chromiumPath,
   });
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling and lets activities finish or heartbeat out.

@@ -27,6 +27,13 @@ const { exportCsvReport } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
+// A PDF is printed whole in one attempt (no checkpoint); it heartbeats every few seconds while Chromium works.
+const { renderPdfReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '60 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
 const records = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -37,7 +44,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   setHandler(statusQuery, () => state);
 
   try {
-    const result = await exportCsvReport(input.reportId);
+    const result = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
     await records.markReportReady(input.reportId, result);
     state = { status: 'READY', progress: { rows: result.rowCount, totalRows: result.rowCount, percent: 100 }, error: null };
     upsertSearchAttributes([{ key: ReportStatusKey, value: 'READY' }]);

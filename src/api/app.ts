@@ -8,6 +8,7 @@ import { authenticate } from './auth';
 import { catalogueRoutes } from './catalogue-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { reportRoutes } from './reports-routes';
+import { ticketRoutes } from './tickets-routes';
 
 export interface AppDeps {
   sql: Sql;
@@ -38,6 +39,7 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(authenticate(deps.sql, deps.jwtSecret));
   api.use(catalogueRoutes());
   api.use(reportRoutes({ ...deps, log }));
+  api.use(ticketRoutes({ ...deps, log }));
   app.use('/api', api);
 
   app.use(notFoundHandler);

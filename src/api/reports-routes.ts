@@ -1,5 +1,4 @@
 // /api/reports: request, list, read and download reports.
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Sql } from '../db/connection';
@@ -7,8 +6,8 @@ import { AppError } from '../errors';
 import { REPORTS, findReport } from '../reports';
 import type { ReportStorage } from '../storage/storage';
 import type { ReportWorkflows } from '../temporal/client';
-import { reportWorkflowId } from '../../workflows/definitions';
 import { currentUser } from './auth';
+import { createReport } from './create-report';
 import { fieldErrors } from './problems';
 import { selectReports, toResource, type ReportRow } from './report-resource';
 
@@ -34,40 +33,14 @@ const listQuery = z.strictObject({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function reportRoutes(deps: ReportRoutesDeps): Router {
-  const { sql, storage, workflows, log } = deps;
+  const { sql, storage } = deps;
   const router = Router();
 
   router.post('/reports', async (req, res) => {
-    const user = currentUser(req);
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O pedido de relatório é inválido.', fieldErrors(body.error));
-    const report = findReport(body.data.type)!;
-    const filters = report.filters.safeParse(body.data.filters);
-    if (!filters.success) throw AppError.badRequest('Os filtros do relatório são inválidos.', fieldErrors(filters.error, 'filters'));
-    const problems = (await report.checkFilters?.(sql, user.companyId, filters.data)) ?? [];
-    if (problems.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', problems);
-
-    const id = randomUUID();
-    const workflowId = reportWorkflowId(id);
-    await sql`
-      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id)
-      values (${id}, ${user.companyId}, ${report.type}, ${report.format}, 'PROCESSING',
-              ${sql.json(filters.data as never)}, ${user.id}, ${workflowId})`;
-    try {
-      await workflows.start(
-        { reportId: id, companyId: user.companyId, type: report.type, format: report.format },
-        { requestedBy: { id: user.id }, filters: filters.data },
-      );
-    } catch (err) {
-      log('could not start report workflow', { reportId: id, workflowId, companyId: user.companyId, err: String(err) });
-      await sql`update reports.reports set status = 'ERROR', finished_at = now(),
-                error_message = 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.'
-                where id = ${id}`;
-      throw new AppError(503, 'unavailable', 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.');
-    }
-    log('report requested', { reportId: id, workflowId, companyId: user.companyId, type: report.type });
-    const row = await findOwnReport(sql, user.companyId, id);
-    res.status(202).location(`/api/reports/${id}`).json(toResource(row!));
+    const report = await createReport(deps, currentUser(req), findReport(body.data.type)!, body.data.filters);
+    res.status(202).location(`/api/reports/${report.id}`).json(report);
   });
 
   router.get('/reports', async (req, res) => {

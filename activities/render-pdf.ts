@@ -1,0 +1,114 @@
+/**
+ * Renders a PDF report (Detalhe do Ticket) and stores it like any other report file.
+ *
+ * One attempt is: read the ticket of the report's company, build the HTML, print it in the worker's
+ * Chromium, store the PDF, record its key, size and message count. A PDF is made whole or not at all,
+ * so there is no checkpoint: a retry starts over (unless the previous attempt already stored and
+ * recorded the file). The activity heartbeats every few seconds while Chromium works, so a dead worker
+ * is noticed in a minute and a cancelled report stops printing.
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Sql } from '../src/db/connection';
+import { ChromiumMissingError, PdfBrowser } from '../src/pdf/browser';
+import { loadTicketDocument } from '../src/pdf/load-ticket';
+import { renderTicketPdf } from '../src/pdf/render';
+import { findReport, type PdfReport, type ReportContext } from '../src/reports';
+import type { ReportStorage } from '../src/storage/storage';
+import { loadReportJob, storageKeys, type ExportResult, type ReportJob } from './records';
+
+const PDF_TYPE = 'application/pdf';
+const HEARTBEAT_EVERY_MS = 5_000;
+
+export interface PdfActivityDeps {
+  sql: Sql;
+  storage: ReportStorage;
+  /** The worker's shared browser; made from `chromiumPath` when not given. */
+  pdfBrowser?: PdfBrowser;
+  chromiumPath?: string;
+}
+
+export function createPdfActivities(deps: PdfActivityDeps) {
+  const { sql, storage } = deps;
+  const browser = deps.pdfBrowser ?? new PdfBrowser(deps.chromiumPath ?? 'chromium');
+
+  return {
+    async renderPdfReport(reportId: string): Promise<ExportResult> {
+      const ctx = Context.current();
+      const job = await loadReportJob(sql, reportId);
+      const report = pdfReportOf(job);
+      const filters = parseFilters(report, job);
+      const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
+      const fileName = report.fileName(filters, reportCtx);
+      const finalKey = storageKeys.final(job, fileName);
+
+      const done = await finishedEarlier(storage, job, finalKey);
+      if (done) return done;
+
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        ctx.heartbeat();
+        const doc = await loadTicketDocument(sql, {
+          companyId: job.companyId, timezone: job.timezone, ticketId: filters.ticketId, requestedAt: job.createdAt,
+        });
+        if (!doc) throw ApplicationFailure.nonRetryable(`ticket ${filters.ticketId} not found in company ${job.companyId}`, 'TicketNotFound');
+        await sql`update reports.reports set progress_total = ${doc.messages.length} where id = ${reportId}`;
+
+        const pdf = await printOrFail(() => renderTicketPdf(browser, doc, ctx.cancellationSignal), ctx.cancellationSignal);
+        ctx.heartbeat();
+        await storeOrRetry(() => storage.put(finalKey, pdf, PDF_TYPE));
+        // The record is the durable proof that the file is complete (see finishedEarlier).
+        await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${pdf.length}, row_count = ${doc.messages.length}
+                  where id = ${reportId}`;
+        return { objectKey: finalKey, fileName, rowCount: doc.messages.length, sizeBytes: pdf.length };
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
+
+/** The one PDF report type is ticket_detail, whose filters are `{ ticketId }`. */
+function pdfReportOf(job: ReportJob): PdfReport<{ ticketId: number }> {
+  const report = findReport(job.type);
+  if (!report || report.format !== 'pdf') {
+    throw ApplicationFailure.nonRetryable(`unknown PDF report type ${job.type}`, 'InvalidFilters');
+  }
+  return report as PdfReport<{ ticketId: number }>;
+}
+
+function parseFilters(report: PdfReport<{ ticketId: number }>, job: ReportJob): { ticketId: number } {
+  const parsed = report.filters.safeParse(job.filters);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(`stored filters no longer valid: ${parsed.error.message}`, 'InvalidFilters');
+  }
+  return parsed.data;
+}
+
+async function finishedEarlier(storage: ReportStorage, job: ReportJob, finalKey: string): Promise<ExportResult | null> {
+  if (job.objectKey !== finalKey || job.sizeBytes === null || job.rowCount === null) return null;
+  if ((await storage.size(finalKey)) !== job.sizeBytes) return null;
+  return { objectKey: finalKey, fileName: finalKey.split('/').pop()!, rowCount: job.rowCount, sizeBytes: job.sizeBytes };
+}
+
+/**
+ * A missing Chromium stays missing: fail at once. Anything else that goes wrong in the browser (a crash,
+ * a killed renderer, a time-out) may pass: let Temporal retry it. The failure types (ChromiumMissing,
+ * PdfFailed) are what the workflow turns into a plain message for the user once retries run out.
+ */
+async function printOrFail(print: () => Promise<Buffer>, cancelled: AbortSignal): Promise<Buffer> {
+  try {
+    return await print();
+  } catch (err) {
+    if (cancelled.aborted) throw err;
+    if (err instanceof ChromiumMissingError) throw ApplicationFailure.nonRetryable(err.message, 'ChromiumMissing');
+    throw ApplicationFailure.retryable(`PDF rendering failed: ${(err as Error).message}`, 'PdfFailed');
+  }
+}
+
+async function storeOrRetry<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw ApplicationFailure.retryable(`storage: ${(err as Error).message}`, 'StorageFailed');
+  }
+}
