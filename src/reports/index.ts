@@ -1,8 +1,17 @@
 // The catalogue of report types. Adding a type: one file in this folder, one line below.
 import type { ReportDefinition } from './definition';
 import { ticketSummary } from './ticket-summary';
+import { licenses } from './licenses';
+import { numbers } from './numbers';
+import { loginLogout } from './login-logout';
+import { webhookEvents } from './webhook-events';
+import { serviceStatistics } from './service-statistics';
+import { serviceSummary } from './service-summary';
+import { officialMessages } from './official-messages';
+import { serviceHistory } from './service-history';
+import { ticketDetail } from './ticket-detail';
 
-export const REPORTS: readonly ReportDefinition[] = [ticketSummary];
+export const REPORTS: readonly ReportDefinition[] = [ticketSummary, licenses, numbers, loginLogout, webhookEvents, serviceStatistics, serviceSummary, officialMessages, serviceHistory, ticketDetail];
 
 const byType = new Map(REPORTS.map((r) => [r.type, r]));
 
