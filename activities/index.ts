@@ -1,20 +1,30 @@
 // Every activity the worker offers, built from its dependencies (no globals, easy to test).
 import type { Sql } from '../src/db/connection';
+import type { Logger } from '../src/log';
 import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
 import { createCsvExportActivities } from './export-csv';
 import { createRecordActivities } from './records';
 import { createPdfActivities } from './render-pdf';
+import { createRetentionActivities } from './retention';
 
 export interface ActivityDeps {
   sql: Sql;
   storage: ReportStorage;
   /** Bytes of CSV per stored part: the unit of checkpointing. */
   partBytes?: number;
+  /** Attempts of an export before a retryable failure ends it in ERROR (EXPORT_MAX_ATTEMPTS). */
+  maxAttempts?: number;
+  /** True once the worker is shutting down: a long export stops at its next checkpoint. */
+  workerStopping?: () => boolean;
+  /** Where activities say what they did (resumed exports, stored parts); silent when absent. */
+  log?: Logger;
   /** Chromium for PDF reports (CHROMIUM_PATH): a path, or a name found on PATH. */
   chromiumPath?: string;
   /** The worker's one browser, shared by its PDF jobs (the worker closes it on shutdown). */
   pdfBrowser?: PdfBrowser;
+  /** How long a finished report's link and file live; 24 h unless a test shortens it. */
+  linkLifetimeSeconds?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -22,5 +32,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCsvExportActivities(deps),
     ...createPdfActivities(deps),
     ...createRecordActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }

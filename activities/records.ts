@@ -37,21 +37,28 @@ export async function loadReportJob(sql: Sql, reportId: string): Promise<ReportJ
 
 export const storageKeys = {
   final: (job: { companyId: number; id: string }, fileName: string) => `reports/${job.companyId}/${job.id}/${fileName}`,
+  /** The folder of a report's final file: nothing else is ever stored in it. */
+  folder: (job: { companyId: number; id: string }) => `reports/${job.companyId}/${job.id}/`,
   partsPrefix: (reportId: string) => `parts/${reportId}/`,
   part: (reportId: string, n: number) => `parts/${reportId}/part-${String(n).padStart(6, '0')}`,
 };
 
-export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage }) {
+export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage; linkLifetimeSeconds?: number }) {
   const { sql, storage } = deps;
+  const linkLifetimeSeconds = deps.linkLifetimeSeconds ?? LINK_LIFETIME_HOURS * 3600;
   return {
-    async markReportReady(reportId: string, result: ExportResult): Promise<void> {
-      await sql`
+    /** False when the record is gone: the report was deleted while its file was being finished. */
+    async markReportReady(reportId: string, result: ExportResult): Promise<boolean> {
+      const rows = await sql`
         update reports.reports set status = 'READY', finished_at = now(),
-          expires_at = now() + make_interval(hours => ${LINK_LIFETIME_HOURS}),
+          expires_at = now() + make_interval(secs => ${linkLifetimeSeconds}),
           object_key = ${result.objectKey}, file_name = ${result.fileName},
           row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes},
           progress_rows = ${result.rowCount}, progress_total = ${result.rowCount}, error_message = null
         where id = ${reportId} and status = 'PROCESSING'`;
+      if (rows.count > 0) return true;
+      const [row] = await sql<{ status: string }[]>`select status from reports.reports where id = ${reportId}`;
+      return row?.status === 'READY';
     },
 
     async markReportFailed(reportId: string, message: string): Promise<void> {
@@ -61,9 +68,13 @@ export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage 
       await storage.deletePrefix(storageKeys.partsPrefix(reportId));
     },
 
-    /** A cancelled report leaves nothing behind: parts and any composed file. */
-    async discardReportFiles(reportId: string): Promise<void> {
+    /**
+     * A cancelled report leaves nothing behind: parts and any composed file. DELETE has usually removed
+     * the record already, so the files are found by their keys, not through the record.
+     */
+    async discardReportFiles(reportId: string, companyId?: number): Promise<void> {
       await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+      if (companyId !== undefined) await storage.deletePrefix(storageKeys.folder({ companyId, id: reportId }));
       const [row] = await sql<{ objectKey: string | null }[]>`
         select object_key as "objectKey" from reports.reports where id = ${reportId}`;
       if (row?.objectKey) await storage.delete(row.objectKey);

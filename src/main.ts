@@ -16,6 +16,7 @@ import { findTool } from './dev/tools';
 import { createLogger } from './log';
 import { runApi } from './server';
 import { createStorage, ensureBucket, GcsStorage } from './storage';
+import { ensureRetentionScheduleAt } from './temporal/schedules';
 import { createReportWorker } from './temporal/worker';
 
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
@@ -66,9 +67,14 @@ async function main(): Promise<void> {
 
   const { worker, connection } = await createReportWorker({
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
-    chromiumPath: config.chromiumPath,
+    chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts, log,
   });
   const workerDone = worker.run();
+  const schedule = await ensureRetentionScheduleAt(
+    { address: temporalAddress, namespace: config.temporal.namespace },
+    { taskQueue: config.temporal.taskQueue, intervalMs: config.retentionIntervalMs },
+  );
+  log.info('retention schedule ready', { ...schedule });
   // A development stack stays on this machine unless HOST says otherwise.
   const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1' });
 

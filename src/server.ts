@@ -1,6 +1,8 @@
 // The API process: `npm run start:api` in production (DATABASE_URL and TEMPORAL_ADDRESS set).
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
+import { ReportEventHub } from './api/report-events';
 import { loadConfig, type Config } from './config';
 import { connect, type Sql } from './db/connection';
 import { createLogger, type Logger } from './log';
@@ -13,15 +15,22 @@ export async function runApi(
   deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string },
 ): Promise<{ server: Server; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
-  const app = buildApp({ sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info });
+  const events = new ReportEventHub(deps.sql, { log: deps.log.info });
+  const app = buildApp({
+    sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
+    maxProcessingPerCompany: config.maxProcessingPerCompany,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));
   });
   return {
     server,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
+      // Event streams never end by themselves: end them, or close() would wait for them forever.
+      await events.stop();
+      const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
+      await closed;
       await workflows.close();
     },
   };
@@ -38,7 +47,7 @@ if (require.main === module) {
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
   runApi(config, { sql, storage, temporalAddress: config.temporal.address, log, defaultHost: '0.0.0.0' }).then(
     (api) => {
-      log.info('api listening', { port: config.port });
+      log.info('api listening', { port: (api.server.address() as AddressInfo).port });
       const stop = () => void api.close().then(() => sql.end()).then(() => process.exit(0));
       process.once('SIGINT', stop).once('SIGTERM', stop);
     },

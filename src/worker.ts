@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { connect } from './db/connection';
 import { createLogger } from './log';
 import { createStorage } from './storage';
+import { ensureRetentionScheduleAt } from './temporal/schedules';
 import { createReportWorker } from './temporal/worker';
 
 async function main(): Promise<void> {
@@ -16,8 +17,14 @@ async function main(): Promise<void> {
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
   const { worker, connection } = await createReportWorker({
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
-    chromiumPath: config.chromiumPath,
+    chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    log,
   });
+  const schedule = await ensureRetentionScheduleAt(
+    { address: config.temporal.address, namespace: config.temporal.namespace },
+    { taskQueue: config.temporal.taskQueue, intervalMs: config.retentionIntervalMs },
+  );
+  log.info('retention schedule ready', { ...schedule });
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling and lets activities finish or heartbeat out.
   await worker.run();

@@ -1,8 +1,10 @@
 // One workflow per report: run the export activity, then record READY or ERROR. No rows pass through here.
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -25,6 +27,9 @@ const { exportCsvReport } = proxyActivities<Activities>({
   // A live export heartbeats at least every few seconds; silence means its worker died.
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
+  // On cancellation, wait until the activity has stopped writing before the run removes its files (the
+  // SDK's effective default is TRY_CANCEL, which would let the cleanup race the last parts).
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 // A PDF is printed whole in one attempt (no checkpoint); it heartbeats every few seconds while Chromium works.
@@ -32,6 +37,7 @@ const { renderPdfReport } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '60 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 const records = proxyActivities<Activities>({
@@ -45,15 +51,21 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
 
   try {
     const result = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
-    await records.markReportReady(input.reportId, result);
+    // A record deleted while the file was being finished (the DELETE raced the last step): clean up, and end
+    // like any other deleted report. Histories recorded before this answer was boolean read it as undefined.
+    if ((await records.markReportReady(input.reportId, result)) === false) {
+      throw new CancelledFailure('the report was deleted while its file was being finished');
+    }
     state = { status: 'READY', progress: { rows: result.rowCount, totalRows: result.rowCount, percent: 100 }, error: null };
     upsertSearchAttributes([{ key: ReportStatusKey, value: 'READY' }]);
     return state;
   } catch (err) {
-    if (isCancellation(err)) {
-      // The report was deleted while running: remove what it wrote, even though we are cancelled.
-      await CancellationScope.nonCancellable(() => records.discardReportFiles(input.reportId));
-      throw err;
+    if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
+      // The report was deleted while running (DELETE cancels the run, and the activity, which waits until
+      // the activity has stopped): remove what it wrote, even though we are cancelled.
+      await CancellationScope.nonCancellable(() => records.discardReportFiles(input.reportId, input.companyId));
+      upsertSearchAttributes([{ key: ReportStatusKey, value: 'CANCELLED' }]);
+      throw isCancellation(err) ? err : new CancelledFailure('the report was deleted while it was being generated');
     }
     const message = userMessage(err);
     await records.markReportFailed(input.reportId, message);

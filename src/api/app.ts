@@ -6,7 +6,10 @@ import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
 import { authenticate } from './auth';
 import { catalogueRoutes } from './catalogue-routes';
+import { eventRoutes } from './events-routes';
+import { permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
+import { ReportEventHub } from './report-events';
 import { reportRoutes } from './reports-routes';
 import { ticketRoutes } from './tickets-routes';
 
@@ -16,6 +19,10 @@ export interface AppDeps {
   workflows: ReportWorkflows;
   jwtSecret: string;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** MAX_PROCESSING_PER_COMPANY (default 5). */
+  maxProcessingPerCompany?: number;
+  /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
+  events?: ReportEventHub;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -35,9 +42,13 @@ export function buildApp(deps: AppDeps): express.Express {
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
 
+  const events = deps.events ?? new ReportEventHub(deps.sql, { log });
+  app.use('/api', eventRoutes({ sql: deps.sql, jwtSecret: deps.jwtSecret, events }));
+
   const api = express.Router();
   api.use(authenticate(deps.sql, deps.jwtSecret));
   api.use(catalogueRoutes());
+  api.use(permissionRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
   app.use('/api', api);

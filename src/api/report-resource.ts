@@ -23,6 +23,8 @@ export interface ReportRow {
   expiresAt: Date | null;
   expired: boolean;
   errorMessage: string | null;
+  /** Grows with every change of the row: orders live events against snapshots (report-events.ts). */
+  eventSeq: number;
 }
 
 export function selectReports(sql: Sql) {
@@ -32,7 +34,8 @@ export function selectReports(sql: Sql) {
       r.created_at as "createdAt", r.finished_at as "finishedAt", r.progress_rows as "progressRows",
       r.progress_total as "progressTotal", r.file_name as "fileName", r.object_key as "objectKey",
       r.row_count as "rowCount", r.size_bytes as "sizeBytes", r.expires_at as "expiresAt",
-      (r.expired or (r.expires_at is not null and r.expires_at <= now())) as expired, r.error_message as "errorMessage"
+      (r.expired or (r.expires_at is not null and r.expires_at <= now())) as expired, r.error_message as "errorMessage",
+      r.event_seq as "eventSeq"
     from reports.reports r left join public.users u on u.id = r.requested_by`;
 }
 

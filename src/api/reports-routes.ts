@@ -3,11 +3,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { AppError } from '../errors';
+import { deleteFinishedReport, deleteReportFiles } from '../lifecycle/retention';
 import { REPORTS, findReport } from '../reports';
 import type { ReportStorage } from '../storage/storage';
 import type { ReportWorkflows } from '../temporal/client';
-import { currentUser } from './auth';
-import { createReport } from './create-report';
+import { currentUser, type CurrentUser } from './auth';
+import { createReport, idempotencyKeyOf, sendCreated } from './create-report';
+import { visibleTo } from './permissions';
 import { fieldErrors } from './problems';
 import { selectReports, toResource, type ReportRow } from './report-resource';
 
@@ -16,6 +18,7 @@ export interface ReportRoutesDeps {
   storage: ReportStorage;
   workflows: ReportWorkflows;
   log: (msg: string, fields?: Record<string, unknown>) => void;
+  maxProcessingPerCompany?: number;
 }
 
 const reportTypes = REPORTS.map((r) => r.type) as [string, ...string[]];
@@ -39,8 +42,8 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
   router.post('/reports', async (req, res) => {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O pedido de relatório é inválido.', fieldErrors(body.error));
-    const report = await createReport(deps, currentUser(req), findReport(body.data.type)!, body.data.filters);
-    res.status(202).location(`/api/reports/${report.id}`).json(report);
+    const idempotencyKey = idempotencyKeyOf(req);
+    sendCreated(res, await createReport(deps, currentUser(req), findReport(body.data.type)!, body.data.filters, { idempotencyKey }));
   });
 
   router.get('/reports', async (req, res) => {
@@ -50,7 +53,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     const { type, status } = query.data;
     const rows = await sql<ReportRow[]>`
       ${selectReports(sql)}
-      where r.company_id = ${user.companyId}
+      where ${visibleTo(sql, user)}
         ${type ? sql`and r.type = ${type}` : sql``}
         ${status ? sql`and r.status = ${status}` : sql``}
       order by r.created_at desc, r.id desc
@@ -59,13 +62,13 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
   });
 
   router.get('/reports/:id', async (req, res) => {
-    const row = await findOwnReport(sql, currentUser(req).companyId, req.params.id);
+    const row = await findVisibleReport(sql, currentUser(req), req.params.id);
     if (!row) throw AppError.notFound();
     res.json(toResource(row));
   });
 
   router.get('/reports/:id/download', async (req, res) => {
-    const row = await findOwnReport(sql, currentUser(req).companyId, req.params.id);
+    const row = await findVisibleReport(sql, currentUser(req), req.params.id);
     if (!row) throw AppError.notFound();
     if (row.status !== 'READY') {
       throw AppError.conflict(
@@ -79,11 +82,37 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     res.redirect(302, url);
   });
 
+  // A processing report: its run is cancelled (the export stops at its next heartbeat and the run removes
+  // what it wrote) and the record goes at once. A finished one: file, then record. Either way 204 and,
+  // through the record's trigger, `report.deleted` to every stream of the company.
+  router.delete('/reports/:id', async (req, res) => {
+    const user = currentUser(req);
+    const row = await findVisibleReport(sql, user, req.params.id);
+    if (!row) throw AppError.notFound();
+    if (row.status === 'PROCESSING') {
+      try {
+        await deps.workflows.cancel(row.workflowId);
+      } catch (err) {
+        deps.log('could not cancel report workflow', { reportId: row.id, workflowId: row.workflowId, err: String(err) });
+        throw new AppError(503, 'unavailable', 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.');
+      }
+      const [gone] = await sql<{ status: string; objectKey: string | null }[]>`
+        delete from reports.reports where id = ${row.id} returning status, object_key as "objectKey"`;
+      // It may have finished between the read and the cancel: then its file is left to us.
+      if (gone && gone.status !== 'PROCESSING') await deleteReportFiles(storage, { ...row, objectKey: gone.objectKey });
+    } else {
+      await deleteFinishedReport(sql, storage, row);
+    }
+    deps.log('report deleted by its company', { reportId: row.id, workflowId: row.workflowId, companyId: user.companyId, status: row.status });
+    res.status(204).end();
+  });
+
   return router;
 }
 
-async function findOwnReport(sql: Sql, companyId: number, id: string): Promise<ReportRow | undefined> {
+/** The report if it is the caller's company's and of a type the caller may see; otherwise as if missing. */
+async function findVisibleReport(sql: Sql, user: CurrentUser, id: string): Promise<ReportRow | undefined> {
   if (!UUID.test(id)) return undefined;
-  const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${id} and r.company_id = ${companyId}`;
+  const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${id} and ${visibleTo(sql, user)}`;
   return row;
 }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../errors';
 import { ticketBelongs, ticketDetail } from '../reports/ticket-detail';
 import { currentUser } from './auth';
-import { createReport, type CreateReportDeps } from './create-report';
+import { createReport, idempotencyKeyOf, sendCreated, type CreateReportDeps } from './create-report';
 
 export function ticketRoutes(deps: CreateReportDeps): Router {
   const router = Router();
@@ -13,8 +13,8 @@ export function ticketRoutes(deps: CreateReportDeps): Router {
     const ticketId = parseTicketId(req.params.ticketId);
     // Another company's ticket answers like a missing one: its existence does not leak.
     if (!(await ticketBelongs(deps.sql, user.companyId, ticketId))) throw AppError.notFound('Ticket não encontrado.');
-    const report = await createReport(deps, user, ticketDetail, { ticketId });
-    res.status(202).location(`/api/reports/${report.id}`).json(report);
+    const idempotencyKey = idempotencyKeyOf(req);
+    sendCreated(res, await createReport(deps, user, ticketDetail, { ticketId }, { idempotencyKey }));
   });
 
   return router;
