@@ -1,6 +1,7 @@
 // Report records in reports.reports: what the API lists, written by activities at each step.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
+import { recordReportFinished } from '../src/metrics';
 import type { ReportStorage } from '../src/storage/storage';
 
 /** How long a finished report's link (and file) lives. */
@@ -55,16 +56,22 @@ export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage;
           object_key = ${result.objectKey}, file_name = ${result.fileName},
           row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes},
           progress_rows = ${result.rowCount}, progress_total = ${result.rowCount}, error_message = null
-        where id = ${reportId} and status = 'PROCESSING'`;
-      if (rows.count > 0) return true;
+        where id = ${reportId} and status = 'PROCESSING'
+        returning type, extract(epoch from finished_at - created_at)::float8 as seconds`;
+      if (rows.count > 0) {
+        recordReportFinished({ type: rows[0].type, status: 'READY', seconds: rows[0].seconds, rows: result.rowCount });
+        return true;
+      }
       const [row] = await sql<{ status: string }[]>`select status from reports.reports where id = ${reportId}`;
       return row?.status === 'READY';
     },
 
     async markReportFailed(reportId: string, message: string): Promise<void> {
-      await sql`
+      const [failed] = await sql<{ type: string; seconds: number }[]>`
         update reports.reports set status = 'ERROR', finished_at = now(), error_message = ${message}
-        where id = ${reportId} and status = 'PROCESSING'`;
+        where id = ${reportId} and status = 'PROCESSING'
+        returning type, extract(epoch from finished_at - created_at)::float8 as seconds`;
+      if (failed) recordReportFinished({ type: failed.type, status: 'ERROR', seconds: failed.seconds });
       await storage.deletePrefix(storageKeys.partsPrefix(reportId));
     },
 

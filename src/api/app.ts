@@ -1,6 +1,7 @@
 // The Express façade. buildApp() takes its dependencies, so tests run it on any port against real services.
 import express from 'express';
 import type { Sql } from '../db/connection';
+import { registry } from '../metrics';
 import type { ReportStorage } from '../storage/storage';
 import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
@@ -38,6 +39,11 @@ export function buildApp(deps: AppDeps): express.Express {
       deps.workflows.healthy(),
     ]);
     res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable', database, temporal });
+  });
+
+  // Prometheus scrape endpoint, unauthenticated like /healthz: counts only, no tenant data beyond report types.
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
   });
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
 import type { ReportDefinition } from '../reports';
 import type { ReportStorage } from '../storage/storage';
+import { reportsStarted } from '../metrics';
 import type { ReportWorkflows } from '../temporal/client';
 import { reportWorkflowId } from '../../workflows/definitions';
 import type { CurrentUser } from './auth';
@@ -42,7 +43,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 export async function createReport(
   deps: CreateReportDeps, user: CurrentUser, report: ReportDefinition, rawFilters: unknown,
-  options: { idempotencyKey?: string } = {},
+  options: { idempotencyKey?: string; memo?: Record<string, unknown> } = {},
 ): Promise<CreatedReport> {
   const { sql, workflows, log } = deps;
   if (!(await userMayUse(sql, user, report.type))) {
@@ -104,7 +105,7 @@ export async function createReport(
   try {
     await workflows.start(
       { reportId: id, companyId: user.companyId, type: report.type, format: report.format },
-      { requestedBy: { id: user.id }, filters: filters.data },
+      { requestedBy: { id: user.id }, filters: filters.data, ...options.memo },
     );
   } catch (err) {
     log('could not start report workflow', { reportId: id, workflowId, companyId: user.companyId, err: String(err) });
@@ -113,6 +114,7 @@ export async function createReport(
               where id = ${id}`;
     throw new AppError(503, 'unavailable', 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.');
   }
+  reportsStarted.inc({ type: report.type });
   log('report requested', { reportId: id, workflowId, companyId: user.companyId, type: report.type });
   await pruneBeyondKeep(deps, user.companyId, report.type);
   return { report: await loadResource(sql, user, id), created: true };

@@ -93,7 +93,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
       try {
         await deps.workflows.cancel(row.workflowId);
       } catch (err) {
-        deps.log('could not cancel report workflow', { reportId: row.id, workflowId: row.workflowId, err: String(err) });
+        deps.log('could not cancel report workflow', { reportId: row.id, workflowId: row.workflowId, companyId: user.companyId, err: String(err) });
         throw new AppError(503, 'unavailable', 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.');
       }
       const [gone] = await sql<{ status: string; objectKey: string | null }[]>`

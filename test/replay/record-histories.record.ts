@@ -1,0 +1,92 @@
+// Records one real history of each workflow type on the test services and writes it under
+// test/replay/fixtures/histories/. Not part of `npm test`: run it with `npm run record-histories`
+// (scripts/record-histories.ts) when a workflow change is intended and the committed histories must follow.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fetchHistoryObject } from '../../src/temporal/history';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
+import { createMessage } from '../setup/fixtures-ticket-detail';
+import { GatedStorage } from '../setup/gated-storage';
+import { startStack, type Stack } from '../setup/stack';
+
+const DIR = path.join(__dirname, 'fixtures/histories');
+
+let stack: Stack;
+let gate: GatedStorage;
+let company: CompanyFixture;
+let token: string;
+
+beforeAll(async () => {
+  // A Chromium that cannot start: the PDF export fails at once, which gives the failure history.
+  const saved = process.env.CHROMIUM_PATH;
+  process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+  try {
+    stack = await startStack({ wrapWorkerStorage: (s) => (gate = new GatedStorage(s)) });
+  } finally {
+    if (saved === undefined) delete process.env.CHROMIUM_PATH;
+    else process.env.CHROMIUM_PATH = saved;
+  }
+  company = await createCompany(stack.sql, 'Histórias');
+  token = stack.tokenFor({ id: company.admin, companyId: company.id });
+}, 180_000);
+
+afterAll(async () => {
+  gate?.openGate();
+  await stack?.stop();
+});
+
+async function save(name: string, workflowId: string): Promise<void> {
+  const history = await fetchHistoryObject(stack.workflows.client, workflowId);
+  writeFileSync(path.join(DIR, `${name}.json`), JSON.stringify({ workflowId, history }, null, 2) + '\n');
+}
+
+async function create(body: unknown): Promise<{ id: string; workflowId: string }> {
+  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify(body) });
+  expect(res.status).toBe(202);
+  return (await res.json()) as { id: string; workflowId: string };
+}
+
+it('records a report that succeeds', async () => {
+  const { id, workflowId } = await create({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } });
+  expect((await stack.waitForReport(id, token)).status).toBe('READY');
+  await save('report-success', workflowId);
+});
+
+it('records a report that fails', async () => {
+  const contact = await createContact(stack.sql, company.id, 'Maria', '5511988887777');
+  const ticket = await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-01T12:00:00Z' });
+  await createMessage(stack.sql, company.id, { ticketId: ticket, contactId: contact, createdAt: '2026-10-01T12:00:05Z', from: 'customer', body: 'Oi' });
+  const res = await stack.api(`/api/tickets/${ticket}/export`, { method: 'POST', token });
+  expect(res.status).toBe(202);
+  const { id, workflowId } = (await res.json()) as { id: string; workflowId: string };
+  expect((await stack.waitForReport(id, token, 30_000)).status).toBe('ERROR');
+  await expect(stack.workflows.client.workflow.getHandle(workflowId).result()).rejects.toThrow();
+  await save('report-failure', workflowId);
+});
+
+it('records a report cancelled by DELETE while it runs', async () => {
+  gate.closeGate();
+  const { id, workflowId } = await create({ type: 'ticket_summary', filters: { from: '2026-09-01', to: '2026-09-30' } });
+  const handle = stack.workflows.client.workflow.getHandle(workflowId);
+  // Wait until the export has started (it is held at its first write), then delete the report.
+  for (;;) {
+    const { pendingActivities } = await handle.describe().then((d) => d.raw);
+    if ((pendingActivities ?? []).some((a) => Number(a.attempt) >= 1 && a.lastStartedTime)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const del = await stack.api(`/api/reports/${id}`, { method: 'DELETE', token });
+  expect(del.status).toBeLessThan(300);
+  gate.openGate();
+  await expect(handle.result()).rejects.toThrow();
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  await save('report-cancelled', workflowId);
+});
+
+it('records a retention run', async () => {
+  const workflowId = `retention-record-${Date.now()}`;
+  await stack.workflows.client.workflow.execute('retentionWorkflow', {
+    taskQueue: stack.taskQueue, workflowId, args: [{ keepPerType: 7 }],
+  });
+  await save('retention', workflowId);
+});
