@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 const LAUNCH_ARGS = [
   '--no-sandbox',
@@ -77,7 +77,16 @@ export class PdfBrowser {
   private async launch(): Promise<Browser> {
     const executable = resolveExecutable(this.executablePath);
     if (!executable) throw new ChromiumMissingError(`Chromium not found at CHROMIUM_PATH=${this.executablePath}`);
-    const browser = await chromium.launch({ executablePath: executable, args: LAUNCH_ARGS, timeout: 60_000 });
+    // Loaded on the first PDF only: playwright-core costs a worker ~65 MB of memory from the moment it
+    // is imported, and most workers only ever export CSV (docs/performance.md).
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: executable, args: LAUNCH_ARGS, timeout: 60_000,
+      // Playwright would close the browser on the first SIGTERM/SIGINT, failing the PDF being printed; the
+      // worker owns shutdown instead: it lets running jobs finish (grace time), then calls shutdown().
+      // Playwright still kills the browser when this process exits, however it exits.
+      handleSIGTERM: false, handleSIGINT: false, handleSIGHUP: false,
+    });
     // shutdown() may have run while we were launching: do not leave an orphan behind.
     if (this.closed) {
       await browser.close();

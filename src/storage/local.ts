@@ -53,8 +53,9 @@ export class LocalStorage implements ReportStorage {
     let sizeBytes = 0;
     await this.writeAtomically(target, async (fh) => {
       for (const source of paths) {
-        // Awaiting each write keeps memory flat however large the parts are.
-        for await (const chunk of createReadStream(source)) {
+        // Awaiting each write keeps memory flat however large the parts are; 1 MiB reads (not the
+        // default 64 KiB) cut the system calls of joining a large export sixteenfold.
+        for await (const chunk of createReadStream(source, { highWaterMark: 1024 * 1024 })) {
           await fh.write(chunk as Buffer);
           sizeBytes += (chunk as Buffer).length;
         }
@@ -144,11 +145,16 @@ export class LocalStorage implements ReportStorage {
   }
 }
 
-export function assertValidKey(key: string): void {
-  const bad =
+/** A key stays inside the store: relative, no empty, `.` or `..` segment, no backslash, no NUL. */
+export function isValidKey(key: string): boolean {
+  return !(
     key === '' || key.startsWith('/') || key.includes('\\') || key.includes('\0') ||
-    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad) throw new Error(`invalid storage key: ${JSON.stringify(key)}`);
+    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')
+  );
+}
+
+export function assertValidKey(key: string): void {
+  if (!isValidKey(key)) throw new Error(`invalid storage key: ${JSON.stringify(key)}`);
 }
 
 function ignoreMissing(err: NodeJS.ErrnoException): undefined {
@@ -174,6 +180,8 @@ export function localFilesRouter(storage: LocalStorage): express.Router {
   router.get('/*path', async (req, res, next) => {
     try {
       const key = (req.params as { path: string[] }).path.join('/');
+      // A key that could leave the folder is no file of ours, whatever its signature says (a leaked secret).
+      if (!isValidKey(key)) return problem(res, 404, 'Not Found', 'O arquivo deste relatório não existe mais.');
       const { expires, name, signature } = req.query;
       const check =
         typeof expires === 'string' && /^\d+$/.test(expires) && typeof name === 'string' && typeof signature === 'string'

@@ -1,0 +1,487 @@
+/**
+ * `npm run bench [-- --messages 200000]`: how fast the module moves a month of messages, measured on its
+ * own services (a PostgreSQL cluster in a temporary directory, a Temporal dev server, the worker and the
+ * API as separate processes, files on local disk). Prints a table and writes it to docs/performance.md.
+ * It reports; it never fails on a figure (only on a broken set-up).
+ *
+ * Options:
+ *   --messages N      messages of the exported month (default 1,000,000)
+ *   --rss-messages N  rows of the export during which the worker's RSS is sampled (default 5,000,000; 0 skips)
+ *   --reps N          repetitions of each throughput measurement (default 5)
+ *   --only LIST       a subset of: export,activity,latency,load,pdf,rss (default all)
+ *   --data-dir DIR    keep the PostgreSQL cluster (and its seeded databases) there between runs
+ *   --out FILE        where to write the results (default docs/performance.md; "-" writes nothing)
+ *   --profile DIR     run the worker with `node --cpu-prof` and write its profile to DIR
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { signToken } from '../src/api/auth';
+import { connect } from '../src/db/connection';
+import { startLocalPostgres } from '../src/dev/local-postgres';
+import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
+import { findTool } from '../src/dev/tools';
+import { findReport, type CsvReport } from '../src/reports';
+import { buildCountSql, QueryParams, type KeysetQuery } from '../src/reports/query';
+import { LocalStorage } from '../src/storage/local';
+import { ApiClient } from './api-client';
+import { HISTORY_TYPE, baselineCopySql, removeAllReportFiles, runActivityAlone, runBaselineCopy, type Run } from './export';
+import { MB, cpuBusy, cpuSecondsOf, fmt, loadNow, median, percentile, sampleRss } from './measure';
+import {
+  MONTH, ROOT, freePort, seededDatabase, serviceEnv, startTsProcess, waitForOutput, type ChildService, type SeededDatabase,
+} from './services';
+
+const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'rss'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string' }, 'rss-messages': { type: 'string' }, reps: { type: 'string' },
+      only: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' },
+    },
+  });
+  const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
+    return n;
+  };
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
+  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+  return {
+    messages: int('messages', values.messages, 1_000_000, 1000),
+    rssMessages: int('rss-messages', values['rss-messages'], 5_000_000, 0),
+    reps: int('reps', values.reps, 5, 1),
+    only: new Set(only as Section[]),
+    dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : undefined,
+    profile: values.profile ? path.resolve(values.profile) : undefined,
+    out: values.out === '-' ? undefined : path.resolve(values.out ?? path.join(ROOT, 'docs', 'performance.md')),
+  };
+}
+
+type Opts = ReturnType<typeof options>;
+
+/** One running module (worker + API processes) on one seeded database. */
+type Module = { db: SeededDatabase; worker: ChildService; api: ChildService; client: ApiClient; filesDir: string; stop(): Promise<void> };
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = Date.now();
+  const results: Results = { opts, lines: [], notes: [], load: [] };
+  const stops: (() => Promise<unknown>)[] = [];
+  // How busy the machine is before the benchmark adds anything (others' tests, builds).
+  const othersBusy = await cpuBusy(2000);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'reports-bench-'));
+  stops.push(async () => rmSync(scratch, { recursive: true, force: true }));
+  try {
+    // Its own temporary directory, not one inside `scratch`: as root, PostgreSQL runs as the `postgres`
+    // user, who can enter a fresh mkdtemp directory once it is handed over, but not one below root's.
+    let pgDir = opts.dataDir;
+    if (!pgDir) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'reports-bench-pg-'));
+      stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+      pgDir = dir;
+    }
+    log(`PostgreSQL in ${pgDir}`);
+    const pg = await startLocalPostgres({ dataDir: pgDir, log });
+    stops.push(() => pg.stop());
+    const temporal = await startTemporalDevServer({ binary: await findTool('temporal', log), log });
+    stops.push(() => temporal.stop());
+    results.machine = await machineInfo(pg.url);
+    results.machine['CPU busy before the benchmark started (others)'] = `${fmt(othersBusy * 100)} % of 2 cores over 2 s, 1-min load average ${loadNow().toFixed(2)}`;
+
+    const jwtSecret = randomUUID();
+    const startModule = async (db: SeededDatabase, name: string): Promise<Module> => {
+      const filesDir = path.join(scratch, `files-${name}`);
+      const env = serviceEnv({
+        databaseUrl: db.url, temporalAddress: temporal.address, taskQueue: `bench-${name}-${randomUUID()}`, filesDir, jwtSecret,
+        port: await freePort(),
+      });
+      const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
+      const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, profile);
+      const api = startTsProcess('src/server.ts', { ...env, LOG_LEVEL: 'info' });
+      await Promise.all([waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000)]);
+      const client = new ApiClient(env.PUBLIC_URL, signToken(jwtSecret, { id: db.adminUserId, companyId: db.companyId }));
+      return {
+        db, worker, api, client, filesDir,
+        async stop() {
+          await Promise.all([api.stop(), worker.stop()]);
+          rmSync(filesDir, { recursive: true, force: true });
+        },
+      };
+    };
+
+    const needsMain = [...opts.only].some((s) => s !== 'rss');
+    if (needsMain) {
+      const db = await seededDatabase(pg.url, opts.messages, log);
+      stops.push(() => db.sql.end());
+      log('starting the worker and the API');
+      const mod = await startModule(db, 'main');
+      stops.push(() => mod.stop());
+      if (opts.only.has('export') || opts.only.has('activity')) await exportThroughput(opts, mod, results);
+      if (opts.only.has('latency')) await smallReportLatency(mod, results);
+      if (opts.only.has('pdf')) await pdfRender(mod, results);
+      if (opts.only.has('load')) await apiUnderLoad(mod, results);
+      await mod.stop();
+      stops.pop();
+    }
+    if (opts.only.has('rss') && opts.rssMessages > 0) {
+      const db = await seededDatabase(pg.url, opts.rssMessages, log);
+      stops.push(() => db.sql.end());
+      const mod = await startModule(db, 'rss');
+      stops.push(() => mod.stop());
+      await workerMemory(mod, results);
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`stop: ${String(err)}`));
+  }
+  results.totalSeconds = (Date.now() - started) / 1000;
+  const text = render(results);
+  console.log(text);
+  if (opts.out) {
+    writeResults(opts.out, text);
+    log(`written to ${path.relative(process.cwd(), opts.out)}`);
+  }
+}
+
+type Line = { section: string; what: string; value: string; target?: string; met?: boolean };
+type Results = {
+  opts: Opts;
+  machine?: Record<string, string>;
+  lines: Line[];
+  notes: string[];
+  /** [what, 1-minute load average while it ran]. */
+  load: [string, number][];
+  totalSeconds?: number;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. Export throughput: end to end and the activity alone, each against COPY to a file, alternating.
+
+async function exportThroughput(opts: Opts, mod: Module, results: Results): Promise<void> {
+  const { db } = mod;
+  const filters = { from: MONTH.from, to: MONTH.to };
+  const [{ timezone }] = await db.sql<{ timezone: string }[]>`select timezone from public.companies where id = ${db.companyId}`;
+  const rows = await countRows(db, timezone, filters);
+  const copy = baselineCopySql(db.companyId, timezone, filters);
+  const psql = psqlBinary();
+  const copyFile = path.join(mod.filesDir, 'baseline.csv');
+  const storage = new LocalStorage({ dir: mod.filesDir, publicUrl: 'http://127.0.0.1', secret: 'bench' });
+  const user = { id: db.adminUserId, companyId: db.companyId };
+  const sql = connect(db.url, { max: 4 });
+
+  log(`export: ${fmt(rows)} rows; warming up with one COPY and a one-day export each way`);
+  await runBaselineCopy(psql, db.url, copy, copyFile, rows);
+  // Workers live long: measure them warm (JIT-compiled), as they are after their first report.
+  const oneDay = { from: MONTH.from, to: MONTH.from };
+  if (opts.only.has('export')) await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters: oneDay }, 50);
+  if (opts.only.has('activity')) await runActivityAlone(sql, storage, mod.filesDir, user, oneDay);
+  removeAllReportFiles(mod.filesDir);
+  // Each measurement is paired with a COPY run right before or after it (the order alternates), and the
+  // ratio is taken within the pair: the machine is shared, and its load drifts between pairs.
+  const pairs: Record<'e2e' | 'activity', [copy: Run, run: Run][]> = { e2e: [], activity: [] };
+  const loadBefore = loadNow();
+  const workerCpu: number[] = [];
+  let workerPeak = 0;
+  const runExport = async (): Promise<Run> => {
+    const cpu = cpuSecondsOf(mod.worker.pid);
+    const sampler = sampleRss(mod.worker.pid, 50);
+    const { seconds, report } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 50);
+    workerPeak = Math.max(workerPeak, sampler.stop().peak);
+    workerCpu.push(cpuSecondsOf(mod.worker.pid) - cpu);
+    removeAllReportFiles(mod.filesDir);
+    return { seconds, rows: report.rowCount!, bytes: report.sizeBytes! };
+  };
+  const runActivity = () => runActivityAlone(sql, storage, mod.filesDir, user, filters);
+  const runCopy = () => runBaselineCopy(psql, db.url, copy, copyFile, rows);
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const [kind, run] of [['e2e', runExport], ['activity', runActivity]] as const) {
+      if (!opts.only.has(kind === 'e2e' ? 'export' : 'activity')) continue;
+      const copyFirst = rep % 2 === 1;
+      const a = await (copyFirst ? runCopy() : run());
+      const b = await (copyFirst ? run() : runCopy());
+      const pair: [Run, Run] = copyFirst ? [a, b] : [b, a];
+      pairs[kind].push(pair);
+      log(`${kind} rep ${rep}: COPY ${pair[0].seconds.toFixed(2)} s, ${kind} ${pair[1].seconds.toFixed(2)} s, ratio ${(pair[0].seconds / pair[1].seconds).toFixed(2)}`);
+    }
+  }
+  await sql.end();
+  results.load.push(['export throughput', Math.max(loadBefore, loadNow())]);
+
+  const rate = (runs: Run[]) => {
+    const s = median(runs.map((r) => r.seconds));
+    return `${fmt(runs[0].rows / s)} rows/s, ${fmt(runs[0].bytes / MB / s, 1)} MB/s (median ${s.toFixed(2)} s; runs ${runs.map((x) => x.seconds.toFixed(2)).join(', ')})`;
+  };
+  const ratios = (kind: 'e2e' | 'activity') => {
+    const r = pairs[kind].map(([c, x]) => c.seconds / x.seconds);
+    return { median: median(r), text: `${median(r).toFixed(2)}× (median of ${r.length} pairs: ${r.map((x) => x.toFixed(2)).join(', ')})` };
+  };
+  const section = `Export (${fmt(rows)} rows of service_history, one month of one company)`;
+  const copyRuns = [...pairs.e2e, ...pairs.activity].map(([c]) => c);
+  results.lines.push({ section, what: 'COPY (same rows, same cells) TO STDOUT → file, by psql', value: rate(copyRuns) });
+  if (pairs.e2e.length) {
+    const r = ratios('e2e');
+    results.lines.push({ section, what: 'API → workflow → activity → local storage (POST → READY)', value: rate(pairs.e2e.map(([, x]) => x)) });
+    results.lines.push({ section, what: 'ratio COPY time / end-to-end time', value: r.text, target: '≥ 0.8×', met: r.median >= 0.8 });
+    results.lines.push({ section, what: 'worker process CPU per export (user + system)', value: `${median(workerCpu).toFixed(2)} s (median)` });
+    results.lines.push({ section, what: 'worker peak RSS during these exports', value: `${fmt(workerPeak / MB)} MB` });
+  }
+  if (pairs.activity.length) {
+    const r = ratios('activity');
+    results.lines.push({ section, what: 'the export activity alone (no API, no Temporal)', value: rate(pairs.activity.map(([, x]) => x)) });
+    results.lines.push({ section, what: 'ratio COPY time / activity time', value: r.text });
+  }
+  const exported = [...pairs.e2e, ...pairs.activity].map(([, x]) => x);
+  if (exported.length) {
+    results.notes.push(`The export file of ${fmt(rows)} rows is ${fmt(exported[0].bytes / MB, 1)} MB (BOM, header, CRLF); COPY's output ${fmt(copyRuns[0].bytes / MB, 1)} MB.`);
+  }
+}
+
+async function countRows(db: SeededDatabase, timezone: string, filters: Record<string, unknown>): Promise<number> {
+  const report = findReport(HISTORY_TYPE) as CsvReport;
+  const q = new QueryParams(db.companyId, timezone);
+  const query = report.query(report.filters.parse(filters), q, { companyId: db.companyId, timezone, requestedAt: new Date() }) as KeysetQuery;
+  const countSql = buildCountSql(query, q);
+  return db.sql.begin(async (tx) => {
+    for (const [name, value] of q.settings) await tx`select set_config(${name}, ${value}, true)`;
+    const [{ n }] = await tx.unsafe<{ n: number }[]>(countSql);
+    return n;
+  });
+}
+
+function psqlBinary(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'psql'))) return path.join(root, v, 'bin', 'psql');
+  return 'psql';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. Memory: the worker's peak RSS while it exports the big month.
+
+async function workerMemory(mod: Module, results: Results): Promise<void> {
+  const { db } = mod;
+  const filters = { from: MONTH.from, to: MONTH.to };
+  const [{ timezone }] = await db.sql<{ timezone: string }[]>`select timezone from public.companies where id = ${db.companyId}`;
+  const rows = await countRows(db, timezone, filters);
+  log(`rss: warming the worker up with a one-day export, then one COPY of the ${fmt(rows)} rows for comparison`);
+  await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters: { from: MONTH.from, to: MONTH.from } }, 50);
+  removeAllReportFiles(mod.filesDir);
+  const copy = await runBaselineCopy(psqlBinary(), db.url, baselineCopySql(db.companyId, timezone, filters), path.join(mod.filesDir, 'baseline.csv'), rows);
+  log(`rss: exporting ${fmt(rows)} rows, sampling the worker (pid ${mod.worker.pid}) every 50 ms`);
+  const cpu = cpuSecondsOf(mod.worker.pid);
+  const sampler = sampleRss(mod.worker.pid, 50);
+  const loadBefore = loadNow();
+  const { seconds, report } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 200);
+  const { peak, first, samples } = sampler.stop();
+  const workerCpu = cpuSecondsOf(mod.worker.pid) - cpu;
+  results.load.push(['worker memory', Math.max(loadBefore, loadNow())]);
+  removeAllReportFiles(mod.filesDir);
+  const section = `Worker memory (${fmt(report.rowCount!)}-row export, worker in its own process)`;
+  results.lines.push({ section, what: 'worker RSS before the export (warm, idle)', value: `${fmt(first / MB)} MB` });
+  results.lines.push({ section, what: 'worker peak RSS during the export', value: `${fmt(peak / MB)} MB (${samples} samples)`, target: '< 300 MB', met: peak < 300 * MB });
+  results.lines.push({
+    section, what: 'that export end to end',
+    value: `${seconds.toFixed(1)} s, ${fmt(report.rowCount! / seconds)} rows/s, ${fmt(report.sizeBytes! / MB / seconds, 1)} MB/s; worker CPU ${workerCpu.toFixed(1)} s`,
+  });
+  results.lines.push({
+    section, what: 'COPY of the same rows to a file, run just before',
+    value: `${copy.seconds.toFixed(1)} s, ${fmt(rows / copy.seconds)} rows/s (ratio ${(copy.seconds / seconds).toFixed(2)}×, one pair)`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Small-report latency: POST → READY of a ~100-row ticket_summary, 20 times.
+
+async function smallReportLatency(mod: Module, results: Results): Promise<void> {
+  const { db } = mod;
+  const [pick] = await db.sql<{ day: string; queueId: number; status: string; n: number }[]>`
+    select to_char(t.created_at at time zone c.timezone, 'YYYY-MM-DD') as day, t.queue_id as "queueId", t.status, count(*)::int as n
+    from public.tickets t join public.companies c on c.id = t.company_id
+    where t.company_id = ${db.companyId} and t.queue_id is not null
+      and t.created_at >= ${new Date(MONTH.now.getTime() - MONTH.days * 86_400_000)}
+    group by 1, 2, 3 order by abs(count(*) - 100), 1, 2, 3 limit 1`;
+  const filters = { from: pick.day, to: pick.day, queueIds: [pick.queueId], statuses: [pick.status] };
+  log(`latency: ticket_summary ${JSON.stringify(filters)} (${pick.n} rows), 20 runs after 2 warm-ups`);
+  for (let i = 0; i < 2; i++) await mod.client.createAndWait('/api/reports', { type: 'ticket_summary', filters }, 5);
+  const times: number[] = [];
+  const loadBefore = loadNow();
+  for (let i = 0; i < 20; i++) {
+    const { seconds } = await mod.client.createAndWait('/api/reports', { type: 'ticket_summary', filters }, 5);
+    times.push(seconds * 1000);
+  }
+  results.load.push(['small-report latency', Math.max(loadBefore, loadNow())]);
+  removeAllReportFiles(mod.filesDir);
+  const section = `Small report (ticket_summary, ${pick.n} rows; POST → READY polled every 5 ms)`;
+  const p50 = percentile(times, 50);
+  results.lines.push({ section, what: 'p50', value: `${fmt(p50)} ms`, target: '< 1 s (moonshot 300 ms)', met: p50 < 1000 });
+  results.lines.push({ section, what: 'p95', value: `${fmt(percentile(times, 95))} ms` });
+  results.lines.push({ section, what: 'min / max', value: `${fmt(Math.min(...times))} / ${fmt(Math.max(...times))} ms` });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. API under load: GET /api/reports at 200 requests/s for 10 s, from autocannon in its own process.
+
+async function apiUnderLoad(mod: Module, results: Results): Promise<void> {
+  const [{ n }] = await mod.db.sql<{ n: number }[]>`select count(*)::int as n from reports.reports where company_id = ${mod.db.companyId}`;
+  log(`load: GET /api/reports (${n} reports listed) at 200 req/s for 10 s`);
+  const cli = require.resolve('autocannon/autocannon.js');
+  const args = [cli, '--json', '-c', '10', '-R', '200', '-d', '10', '-H', `authorization=Bearer ${mod.client.token}`, `${mod.client.baseUrl}/api/reports`];
+  const loadBefore = loadNow();
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`autocannon exited with ${code}`))));
+  });
+  results.load.push(['API under load', Math.max(loadBefore, loadNow())]);
+  const r = JSON.parse(out) as {
+    latency: { p50: number; p99: number; max: number }; requests: { total: number; average: number };
+    errors: number; timeouts: number; non2xx: number;
+  };
+  const section = `API under load (GET /api/reports listing ${n} reports, 200 req/s for 10 s, autocannon, 10 connections)`;
+  const errors = r.errors + r.timeouts + r.non2xx;
+  results.lines.push({ section, what: 'requests', value: `${fmt(r.requests.total)} (${fmt(r.requests.average)}/s)` });
+  results.lines.push({ section, what: 'p50 latency', value: `${fmt(r.latency.p50)} ms` });
+  results.lines.push({ section, what: 'p99 latency', value: `${fmt(r.latency.p99)} ms (max ${fmt(r.latency.max)} ms)`, target: '< 50 ms', met: r.latency.p99 < 50 });
+  results.lines.push({ section, what: 'errors (errors + timeouts + non-2xx)', value: String(errors), target: '0', met: errors === 0 });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. PDF: a ticket of 1,000 and one of 10,000 messages, POST → READY.
+
+async function pdfRender(mod: Module, results: Results): Promise<void> {
+  const { db } = mod;
+  const [longest] = await db.sql<{ ticketId: number; n: number }[]>`
+    select ticket_id as "ticketId", count(*)::int as n from public.messages where company_id = ${db.companyId}
+    group by ticket_id order by count(*) desc, ticket_id limit 1`;
+  const thousand = await ticketWithMessages(db, longest.ticketId, 1000);
+  const small = await ticketWithMessages(db, longest.ticketId, 10);
+  log('pdf: warming Chromium up with a 10-message ticket');
+  await mod.client.createAndWait(`/api/tickets/${small}/export`, undefined, 20);
+  const section = 'PDF (ticket_detail, POST → READY, Chromium already running)';
+  const loadBefore = loadNow();
+  for (const [ticketId, n] of [[thousand, 1000], [longest.ticketId, longest.n]] as const) {
+    const { seconds } = await mod.client.createAndWait(`/api/tickets/${ticketId}/export`, undefined, 20);
+    log(`pdf: ${fmt(n)} messages in ${seconds.toFixed(1)} s`);
+    results.lines.push({
+      section, what: `${fmt(n)} messages`, value: `${seconds.toFixed(1)} s`,
+      ...(n >= 10_000 ? { target: '< 30 s (10,000 messages)', met: seconds < 30 } : {}),
+    });
+  }
+  results.load.push(['PDF', Math.max(loadBefore, loadNow())]);
+  removeAllReportFiles(mod.filesDir);
+  // The copies would otherwise add their messages to the month exported by the next run (--data-dir).
+  await db.sql.begin(async (tx) => {
+    const ids = [thousand, small];
+    await tx`delete from public.messages where ticket_id = any(${ids}::bigint[])`;
+    await tx`delete from public.ticket_trackings where ticket_id = any(${ids}::bigint[])`;
+    await tx`delete from public.tickets where id = any(${ids}::bigint[])`;
+  });
+}
+
+/**
+ * A ticket holding the first `n` messages of `sourceTicket` (made once per database): the seed has one
+ * 10,000-message ticket in a big tenant and no ticket of exactly 1,000.
+ */
+async function ticketWithMessages(db: SeededDatabase, sourceTicket: number, n: number): Promise<number> {
+  const contract = `bench-${n}-messages`;
+  const [existing] = await db.sql<{ id: number }[]>`select id from public.tickets where contract = ${contract}`;
+  if (existing) return existing.id;
+  return db.sql.begin(async (tx) => {
+    const [ticket] = await tx<{ id: number }[]>`
+      insert into public.tickets (company_id, contact_id, whatsapp_id, user_id, queue_id, status, direction, contract, last_message, created_at, updated_at, closed_at)
+      select company_id, contact_id, whatsapp_id, user_id, queue_id, status, direction, ${contract}, last_message, created_at, updated_at, closed_at
+      from public.tickets where id = ${sourceTicket} returning id`;
+    const [tracking] = await tx<{ id: number }[]>`
+      insert into public.ticket_trackings (company_id, ticket_id, user_id, queue_id, whatsapp_id, created_at, queued_at, started_at, finished_at)
+      select company_id, ${ticket.id}, user_id, queue_id, whatsapp_id, created_at, queued_at, started_at, finished_at
+      from public.ticket_trackings where ticket_id = ${sourceTicket} order by created_at, id limit 1 returning id`;
+    await tx`
+      insert into public.messages (company_id, ticket_id, tracking_id, contact_id, user_id, from_me, media_type, body, created_at)
+      select company_id, ${ticket.id}, ${tracking.id}, contact_id, user_id, from_me, media_type, body, created_at
+      from public.messages where ticket_id = ${sourceTicket} order by created_at, id limit ${n}`;
+    return ticket.id;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The report.
+
+async function machineInfo(adminUrl: string): Promise<Record<string, string>> {
+  const sql = connect(adminUrl, { max: 1 });
+  try {
+    const [{ version }] = await sql<{ version: string }[]>`select version()`;
+    const cpu = os.cpus()[0]?.model ?? 'unknown';
+    return {
+      CPU: `${os.cpus().length} cores (${cpu.trim()})`,
+      Memory: `${fmt(os.totalmem() / 1024 ** 3, 1)} GiB`,
+      Node: process.version,
+      PostgreSQL: version.split(',')[0],
+      OS: `${os.type()} ${os.release()}`,
+      Disk: diskOf(os.tmpdir()),
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
+function diskOf(dir: string): string {
+  try {
+    const out = execFileSync('df', ['-h', '--output=source,fstype', dir], { encoding: 'utf8' }).trim().split('\n')[1];
+    return `${dir} on ${out.replace(/\s+/g, ' ')}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const START = '<!-- bench:start (written by npm run bench; edit outside these markers) -->';
+const END = '<!-- bench:end -->';
+
+function render(results: Results): string {
+  const o = results.opts;
+  const out: string[] = [];
+  out.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench -- --messages ${o.messages} --rss-messages ${o.rssMessages} --reps ${o.reps}\`` +
+    ` in ${fmt((results.totalSeconds ?? 0) / 60, 1)} min.`);
+  out.push('');
+  out.push('| machine | |');
+  out.push('|---|---|');
+  for (const [k, v] of Object.entries(results.machine ?? {})) out.push(`| ${k} | ${v} |`);
+  out.push(`| load while measuring (1-min load average, max of before/after each part) | ${results.load.map(([w, l]) => `${w} ${l.toFixed(2)}`).join('; ')} |`);
+  out.push('');
+  let section = '';
+  for (const line of results.lines) {
+    if (line.section !== section) {
+      section = line.section;
+      out.push('', `**${section}**`, '', '| measurement | value | target | met |', '|---|---|---|---|');
+    }
+    const met = line.met === undefined ? '' : line.met ? 'yes' : '**no**';
+    out.push(`| ${line.what} | ${line.value} | ${line.target ?? ''} | ${met} |`);
+  }
+  if (results.notes.length) out.push('', ...results.notes.map((n) => `- ${n}`));
+  return out.join('\n');
+}
+
+/** Replaces the measured part of the file, keeping what people wrote around it. */
+function writeResults(file: string, text: string): void {
+  const block = `${START}\n${text}\n${END}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const a = current.indexOf(START);
+  const b = current.indexOf(END);
+  const next = a >= 0 && b > a
+    ? current.slice(0, a) + block + current.slice(b + END.length)
+    : `# Performance\n\n${block}\n${current ? `\n${current}` : ''}`;
+  writeFileSync(file, next);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
