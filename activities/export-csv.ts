@@ -6,98 +6,192 @@
  * heartbeats a checkpoint (the sort key of the part's last row, the part count, the row count); a retry
  * on any worker resumes the query after that key and writes the next part, so the joined file is
  * byte-identical to an uninterrupted run. The last step joins header + parts into the final object.
+ *
+ * The same checkpoint is written to the report's record with its progress: Temporal receives heartbeats
+ * throttled (up to 80 % of the heartbeat timeout late), so a worker killed outright can leave it an older
+ * checkpoint than the parts already stored. A retry resumes from whichever checkpoint is further, so it
+ * re-reads at most the part that was in flight.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import { copyOut } from '../src/db/copy-out';
+import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
+import { PartBuffers } from '../src/csv/part-buffers';
 import { findReport, type CsvReport, type ReportContext } from '../src/reports';
 import { QueryParams, buildCopySql, buildCountSql, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
+import type { Logger } from '../src/log';
 import { loadReportJob, storageKeys, type ExportResult, type ReportJob } from './records';
 
 export interface ExportCheckpoint {
   cursor: string[] | null;
   parts: number;
   rows: number;
+  /** The attempt that stored the last part: an older attempt still running (a zombie) cannot move it back. */
+  attempt?: number;
+}
+
+export interface CsvExportDeps {
+  sql: Sql;
+  storage: ReportStorage;
+  partBytes?: number;
+  /** Attempts after which a retryable failure ends the report (at most the workflow's retry policy). */
+  maxAttempts?: number;
+  /** True once the worker is shutting down: the export stops after the part it is writing. */
+  workerStopping?: () => boolean;
+  log?: Logger;
 }
 
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 const CSV_TYPE = 'text/csv; charset=utf-8';
+/** Between liveness heartbeats while rows stream (each stored part also heartbeats its checkpoint). */
+const HEARTBEAT_EVERY_MS = 1_000;
 
-export function createCsvExportActivities(deps: { sql: Sql; storage: ReportStorage; partBytes?: number }) {
+export function createCsvExportActivities(deps: CsvExportDeps) {
   const { sql, storage } = deps;
   const partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
+  const log = deps.log ?? silent;
 
   return {
     async exportCsvReport(reportId: string): Promise<ExportResult> {
-      const ctx = Context.current();
-      const job = await loadReportJob(sql, reportId);
-      const report = csvReportOf(job);
-      const filters = parseFilters(report, job);
-      const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
-      const fileName = report.fileName(filters, reportCtx);
-      const finalKey = storageKeys.final(job, fileName);
-
-      // A previous attempt may have finished the file and died before returning.
-      const done = await finishedEarlier(storage, job, finalKey);
-      if (done) return done;
-
-      const start = ctx.info.heartbeatDetails as ExportCheckpoint | undefined;
-      let checkpoint: ExportCheckpoint = start ?? { cursor: null, parts: 0, rows: 0 };
-      if (checkpoint.parts === 0) {
-        await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
+      const { attempt } = Context.current().info;
+      try {
+        return await exportCsv(reportId);
+      } catch (err) {
+        throw lastAttemptGivesUp(err, attempt, deps.maxAttempts);
       }
+    },
+  };
 
-      const params = new QueryParams(job.companyId, job.timezone);
-      const query = report.query(filters, params, reportCtx);
-      if (!start) await recordTotal(sql, reportId, query, params);
+  async function exportCsv(reportId: string): Promise<ExportResult> {
+    const ctx = Context.current();
+    const attempt = ctx.info.attempt;
+    const job = await loadReportJob(sql, reportId);
+    const report = csvReportOf(job);
+    const filters = parseFilters(report, job);
+    const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
+    const fileName = report.fileName(filters, reportCtx);
+    const finalKey = storageKeys.final(job, fileName);
 
-      const copySql = buildCopySql(query, params, checkpoint.cursor);
-      const splitter = new CopyRowSplitter(query.kind === 'keyset');
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
+    // A previous attempt may have finished the file and died before returning.
+    const done = await finishedEarlier(storage, job, finalKey);
+    if (done) return done;
 
-      const flush = async () => {
-        if (pendingBytes === 0) return;
-        const part = checkpoint.parts + 1;
-        await storeOrRetry(() => storage.put(storageKeys.part(reportId, part), Buffer.concat(pending, pendingBytes), CSV_TYPE));
-        checkpoint = { cursor: splitter.lastKey?.split('|') ?? null, parts: part, rows: checkpoint.rows + splitter.rows };
-        splitter.rows = 0;
-        pending = [];
-        pendingBytes = 0;
-        ctx.heartbeat(checkpoint);
-        await sql`update reports.reports set progress_rows = ${checkpoint.rows} where id = ${reportId}`;
-      };
+    const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined);
+    let checkpoint: ExportCheckpoint = start?.checkpoint ?? { cursor: null, parts: 0, rows: 0 };
+    const fields = { reportId, companyId: job.companyId, workflowId: ctx.info.workflowExecution?.workflowId, attempt };
+    if (start) log.info('export resumed', { ...fields, from: start.source, parts: checkpoint.parts, rows: checkpoint.rows });
+    if (checkpoint.parts === 0) {
+      await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
+    }
 
-      await runQuery(() =>
-        sql.begin('isolation level repeatable read read only', async (tx) => {
-          for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
-          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
+    const params = new QueryParams(job.companyId, job.timezone);
+    const query = report.query(filters, params, reportCtx);
+    // The total (for progress) is counted on another connection while the rows stream: counting first
+    // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
+    const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
+    counting.catch(() => {}); // observed before the first progress, or after the COPY
+
+    const copySql = buildCopySql(query, params, checkpoint.cursor);
+    const splitter = new CopyRowSplitter(query.kind === 'keyset');
+    const pending = new PartBuffers(partBytes);
+
+    // A part is stored while the next one is read (at most one in flight, so memory stays at two parts);
+    // the checkpoint moves only once its part is stored.
+    let storing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await storing;
+      if (pending.length === 0) return;
+      const part = checkpoint.parts + 1;
+      const data = pending.take(); // valid until the next take(), which waits for this part to be stored
+      const next: ExportCheckpoint = { cursor: splitter.lastKey?.split('|') ?? null, parts: part, rows: checkpoint.rows + splitter.rows, attempt };
+      splitter.rows = 0;
+      storing = storePart(part, data, next);
+      storing.catch(() => {}); // observed by the next flush, or after the last one
+    };
+    const storePart = async (part: number, data: Buffer, next: ExportCheckpoint) => {
+      await storeOrRetry(() => storage.put(storageKeys.part(reportId, part), data, CSV_TYPE));
+      checkpoint = next;
+      ctx.heartbeat(checkpoint);
+      log.debug('export part stored', { ...fields, part, rows: checkpoint.rows });
+      await counting;
+      await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
+                where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
+      if (deps.workerStopping?.()) {
+        log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
+        throw ApplicationFailure.retryable(`worker shutting down; the export resumes after part ${part}`, 'WorkerShutdown');
+      }
+    };
+
+    await runQuery(() =>
+      transaction(sql, 'isolation level repeatable read read only', async (tx) => {
+        for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
+        const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
+        let beatAt = 0;
+        try {
           for await (const chunk of stream) {
             if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
             const rows = splitter.push(chunk);
-            if (rows.length) {
-              pending.push(rows);
-              pendingBytes += rows.length;
+            if (rows.length) pending.append(rows);
+            if (pending.length >= partBytes) await flush();
+            else if (performance.now() - beatAt > HEARTBEAT_EVERY_MS) {
+              // Chunks come thousands a second: a liveness beat now and then is enough (the SDK throttles anyway).
+              beatAt = performance.now();
+              ctx.heartbeat(checkpoint);
             }
-            if (pendingBytes >= partBytes) await flush();
-            else ctx.heartbeat(checkpoint);
           }
-          splitter.finish();
-          await flush();
-        }),
-      );
+        } catch (err) {
+          // Stopped mid-COPY (cancelled, worker stopping, a part not stored): end the COPY so the
+          // transaction rolls back and the connection returns to the pool.
+          await stream.abort();
+          // Nor may a part still being stored land after this attempt has ended: a cancelled report's
+          // cleanup runs right after, and would miss it.
+          await storing.catch(() => {});
+          throw err;
+        }
+        splitter.finish();
+        await flush();
+        await storing;
+      }),
+    );
+    await counting;
 
-      const sources = Array.from({ length: checkpoint.parts + 1 }, (_, n) => storageKeys.part(reportId, n));
-      const { sizeBytes } = await storeOrRetry(() => storage.compose(sources, finalKey, CSV_TYPE));
-      // The record is the durable proof that the file is complete (see finishedEarlier).
-      await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
-                where id = ${reportId}`;
-      await storage.deletePrefix(storageKeys.partsPrefix(reportId));
-      return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
-    },
-  };
+    const sources = Array.from({ length: checkpoint.parts + 1 }, (_, n) => storageKeys.part(reportId, n));
+    const { sizeBytes } = await storeOrRetry(() => storage.compose(sources, finalKey, CSV_TYPE));
+    // The record is the durable proof that the file is complete (see finishedEarlier).
+    await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
+              where id = ${reportId}`;
+    await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+    log.info('export finished', { ...fields, rows: checkpoint.rows, rowsRead: checkpoint.rows - (start?.checkpoint.rows ?? 0), parts: checkpoint.parts, sizeBytes });
+    return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
+  }
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Where a retry starts: the further of Temporal's heartbeat details and the checkpoint in the record
+ * (each part is stored before either names it, so both are safe; the record is never throttled).
+ */
+async function resumePoint(
+  sql: Sql, reportId: string, heartbeat: ExportCheckpoint | undefined,
+): Promise<{ checkpoint: ExportCheckpoint; source: 'heartbeat' | 'record' } | null> {
+  const [row] = await sql<{ checkpoint: ExportCheckpoint | null }[]>`
+    select export_checkpoint as checkpoint from reports.reports where id = ${reportId}`;
+  const record = row?.checkpoint ?? null;
+  if (record && record.parts > (heartbeat?.parts ?? 0)) return { checkpoint: record, source: 'record' };
+  return heartbeat && heartbeat.parts > 0 ? { checkpoint: heartbeat, source: 'heartbeat' } : null;
+}
+
+/** On the last attempt the budget allows, a retryable failure becomes final (same type, same user message). */
+function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number | undefined): unknown {
+  if (maxAttempts === undefined || attempt < maxAttempts || err instanceof CancelledFailure) return err;
+  if (err instanceof ApplicationFailure) {
+    if (err.nonRetryable) return err;
+    return ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: true, cause: err });
+  }
+  return ApplicationFailure.create({ message: `${(err as Error)?.message ?? String(err)} (attempt ${attempt} of ${maxAttempts})`, nonRetryable: true, cause: err as Error });
 }
 
 function csvReportOf(job: ReportJob): CsvReport {
@@ -128,7 +222,7 @@ async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, param
   if (query.kind !== 'keyset') return;
   const countSql = buildCountSql(query, params);
   const [{ n }] = await runQuery(() =>
-    sql.begin('read only', async (tx) => {
+    transaction(sql, 'read only', async (tx) => {
       for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
       return tx.unsafe<{ n: number }[]>(countSql);
     }),

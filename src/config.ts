@@ -24,11 +24,14 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
   MAX_PROCESSING_PER_COMPANY: z.coerce.number().int().min(1).default(5),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MIGRATE: z.enum(['true', 'false']).default('true'),
   DATA_DIR: optionalString,
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
 });
 
 export type Config = {
@@ -48,10 +51,14 @@ export type Config = {
   host: string | undefined;
   publicUrl: string;
   maxProcessingPerCompany: number;
+  /** How often the retention Schedule runs (expired links, reports beyond the newest 7 per type). */
+  retentionIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   migrate: boolean;
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
   dataDir: string;
+  /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
+  export: { partBytes: number; maxAttempts: number };
 };
 
 export class ConfigError extends Error {}
@@ -87,8 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     maxProcessingPerCompany: e.MAX_PROCESSING_PER_COMPANY,
+    retentionIntervalMs: e.RETENTION_INTERVAL_MINUTES * 60 * 1000,
     logLevel: e.LOG_LEVEL,
     migrate: e.MIGRATE === 'true',
     dataDir,
+    export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
   };
 }

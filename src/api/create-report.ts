@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
-import { AppError } from '../errors';
+import { AppError, type FieldError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
 import type { ReportDefinition } from '../reports';
 import type { ReportStorage } from '../storage/storage';
@@ -49,6 +49,8 @@ export async function createReport(
   if (!(await userMayUse(sql, user, report.type))) {
     throw AppError.forbidden(`O seu perfil (${user.profile}) não tem permissão para gerar o relatório ${report.name}.`);
   }
+  const unstorable = unstorableText(rawFilters, 'filters');
+  if (unstorable.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', unstorable);
   const filters = report.filters.safeParse(rawFilters);
   if (!filters.success) throw AppError.badRequest('Os filtros do relatório são inválidos.', fieldErrors(filters.error, 'filters'));
   const problems = (await report.checkFilters?.(sql, user.companyId, filters.data)) ?? [];
@@ -156,4 +158,22 @@ async function loadResource(sql: Sql, user: CurrentUser, id: string) {
   const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${id} and r.company_id = ${user.companyId}`;
   if (!row) throw AppError.notFound();
   return toResource(row);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text no filter can hold: NUL (PostgreSQL text cannot store it, and jsonb refuses `\u0000`) and lone UTF-16
+ * surrogates (not Unicode; jsonb refuses them too). Refused by path before anything reaches the database.
+ * No filter nests deeper than a list, so deeper values are left to the report's schema, which refuses them.
+ */
+function unstorableText(value: unknown, path: string, depth = 0): FieldError[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || LONE_SURROGATE.test(value)
+      ? [{ path, message: `${path}: contém um caractere inválido (NUL ou Unicode incompleto)` }]
+      : [];
+  }
+  if (depth >= 4 || value === null || typeof value !== 'object') return [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  return entries.flatMap(([k, v]) => unstorableText(v, `${path}.${k}`, depth + 1));
 }

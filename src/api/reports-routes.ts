@@ -25,7 +25,12 @@ const reportTypes = REPORTS.map((r) => r.type) as [string, ...string[]];
 
 const createBody = z.strictObject({
   type: z.enum(reportTypes, { error: `type: deve ser um destes tipos: ${reportTypes.join(', ')}` }),
-  filters: z.record(z.string(), z.unknown(), { error: 'filters: deve ser um objeto' }).optional().default({}),
+  // Taken as sent: z.record() would drop a `__proto__` key silently, and each report's own strict schema
+  // is what refuses unknown fields (`filters.__proto__: campo desconhecido`).
+  filters: z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'filters: deve ser um objeto' })
+    .optional()
+    .default({}),
 });
 
 const listQuery = z.strictObject({
@@ -78,7 +83,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     if (row.expired || !row.objectKey || !row.expiresAt) {
       throw AppError.gone('O link deste relatório expirou (24 horas após a geração). Gere o relatório novamente.');
     }
-    const url = await storage.signedUrl(row.objectKey, row.expiresAt, row.fileName ?? 'relatorio');
+    const url = await storage.signedUrl(row.objectKey, row.expiresAt, row.fileName ?? 'relatorio', row.finishedAt ?? undefined);
     res.redirect(302, url);
   });
 

@@ -1,14 +1,51 @@
 import type { Readable } from 'node:stream';
 
+/** The rows of a `COPY … TO STDOUT`, and a way to stop it before its end. */
+export interface CopyOutStream extends AsyncIterable<Buffer> {
+  /**
+   * Ends the COPY early: cancels the statement on the server and drains what is already on the wire, so
+   * the connection leaves copy mode and the transaction can roll back. Leaving the loop alone would not
+   * do: postgres.js would refuse every later statement on the connection (COPY_IN_PROGRESS), the
+   * ROLLBACK included, and `sql.end()` would wait for it forever.
+   */
+  abort(): Promise<void>;
+}
+
+type CopyQuery = { readable(): Promise<Readable>; cancel(): void };
+
+/**
+ * Query.cancel() of postgres.js drops the promise of its cancel request, so a request that cannot
+ * connect (the server going down) becomes an unhandled rejection, which ends the process. The same
+ * request is made here with its failure handled; without that internal, the public cancel() is used.
+ */
+function cancelQuietly(query: CopyQuery): void {
+  const q = query as CopyQuery & { canceller?: ((query: unknown) => Promise<unknown>) | null };
+  if (typeof q.canceller !== 'function') return void query.cancel();
+  const canceller = q.canceller;
+  q.canceller = null;
+  canceller(q).catch(() => {});
+}
+
 /**
  * `COPY (…) TO STDOUT` as a stream. postgres.js pauses its socket when the stream's buffer is full and
  * resumes it from the stream's read(); when the last chunk filled the buffer, CopyDone ends the stream
  * with the socket still paused, read() is never called again, and the statement's end (and then the
  * transaction's COMMIT) waits forever. Calling read's hook once more after the end resumes the socket.
  */
-export async function copyOut(tx: { unsafe(q: string): { readable(): Promise<Readable> } }, copyStatement: string): Promise<AsyncIterable<Buffer>> {
-  const stream = await tx.unsafe(copyStatement).readable();
+export async function copyOut(tx: { unsafe(q: string): CopyQuery }, copyStatement: string): Promise<CopyOutStream> {
+  const query = tx.unsafe(copyStatement);
+  const stream = await query.readable();
   stream.once('end', () => (stream as Readable & { _read(size: number): void })._read(0));
-  return stream;
+  return {
+    // Leaving a for-await loop must not destroy the stream: abort() still has to drain it.
+    [Symbol.asyncIterator]: () => stream.iterator({ destroyOnReturn: false }),
+    async abort() {
+      if (stream.destroyed || stream.readableEnded) return; // ended, or failed with its connection
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      stream.on('error', () => {}); // the cancellation's own error (57014) is expected
+      cancelQuietly(query);
+      stream.resume();
+      await closed;
+    },
+  };
 }
-

@@ -10,6 +10,7 @@
  * sort in a few ms); its trackings by ticket_trackings_ticket once the table is large.
  */
 import type { Sql } from '../db/connection';
+import { transaction } from '../db/transaction';
 import { QueryParams, tenantPrelude } from '../reports/query';
 import { nameList } from '../reports/sql-helpers';
 import type { SenderKind, TicketDocument } from './ticket-html';
@@ -55,7 +56,7 @@ export async function loadTicketDocument(sql: Sql, req: TicketRequest): Promise<
   const requestedAt = q.value(req.requestedAt.toISOString(), 'timestamptz');
   const prelude = tenantPrelude(q);
 
-  return sql.begin('isolation level repeatable read read only', async (tx) => {
+  return transaction(sql, 'isolation level repeatable read read only', async (tx) => {
     for (const [name, value] of q.settings) await tx`select set_config(${name}, ${value}, true)`;
 
     const [header] = await tx.unsafe<HeaderRow[]>(`${prelude}

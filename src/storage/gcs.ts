@@ -100,7 +100,7 @@ export class GcsStorage implements ReportStorage {
     return files.length;
   }
 
-  async signedUrl(key: string, expiresAt: Date, downloadName: string): Promise<string> {
+  async signedUrl(key: string, expiresAt: Date, downloadName: string, issuedAt?: Date): Promise<string> {
     assertValidKey(key);
     // The library defaults to V2; V4 is the current scheme (and caps a link at 7 days, which our
     // 24 h links never reach). GCS applies response-content-disposition to the download.
@@ -108,6 +108,8 @@ export class GcsStorage implements ReportStorage {
       version: 'v4',
       action: 'read',
       expires: expiresAt,
+      // Whole seconds, like the expiry: X-Goog-Expires is then the link's exact lifetime.
+      accessibleAt: issuedAt ? new Date(Math.floor(issuedAt.getTime() / 1000) * 1000) : undefined,
       responseDisposition: attachmentDisposition(downloadName),
     });
     return url;

@@ -20,6 +20,10 @@ export interface ReportStorage {
   delete(key: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix`; returns how many. */
   deletePrefix(prefix: string): Promise<number>;
-  /** A URL that downloads the object as `downloadName` until `expiresAt`. */
-  signedUrl(key: string, expiresAt: Date, downloadName: string): Promise<string>;
+  /**
+   * A URL that downloads the object as `downloadName` until `expiresAt`. `issuedAt` (default: now) is when
+   * the link's life starts: a report's link is signed from its `finishedAt`, so whenever it is fetched, a GCS
+   * link says the same 24 h (`X-Goog-Date` + `X-Goog-Expires=86400`).
+   */
+  signedUrl(key: string, expiresAt: Date, downloadName: string, issuedAt?: Date): Promise<string>;
 }

@@ -1,10 +1,14 @@
 // A worker polling the reports task queue: the workflow bundle plus activities wired to real dependencies.
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { PdfBrowser } from '../pdf/browser';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+
+const execFileAsync = promisify(execFile);
 
 export interface WorkerOptions extends ActivityDeps {
   address: string;
@@ -19,17 +23,25 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
   const connection = await NativeConnection.connect({ address: opts.address });
   // One Chromium per worker, launched by the first PDF job and shared by the next ones.
   const pdfBrowser = opts.pdfBrowser ?? new PdfBrowser(opts.chromiumPath ?? 'chromium');
+  // Exports stop at their next stored part once the worker is asked to stop (SIGTERM), rather than run on
+  // through the grace time: their retry resumes from that part on another worker at once.
+  const created: { worker?: Worker } = {};
+  const workerStopping = () => created.worker !== undefined && !['INITIALIZED', 'RUNNING'].includes(created.worker.getState());
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    // Bundled here with a quiet logger: the SDK's own bundling prints webpack's whole module list.
+    // Bundled now (in a child process, see bundleWorkflows) unless the caller has a bundle already.
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities({ ...opts, pdfBrowser }),
+    activities: createActivities({ ...opts, pdfBrowser, workerStopping }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 8,
     // Long exports must get their cancellation through heartbeats promptly.
     shutdownGraceTime: '10 seconds',
+    // A cancellation (DELETE of a processing report) reaches an activity in the answer to its next
+    // heartbeat; by default heartbeats are sent at most every 0.8 × heartbeatTimeout (24 s for exports).
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
+  created.worker = worker;
   // No Chromium may outlive its worker: whoever runs it (worker.ts, main.ts, the tests), the browser
   // closes when run() ends, after the shutdown grace time let PDF jobs finish or give up.
   const run = worker.run.bind(worker);
@@ -37,11 +49,19 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
   return { worker, connection };
 }
 
-/** Bundles the workflow code once, e.g. for several test workers. */
+/**
+ * Bundles the workflow code once, e.g. for several test workers. Webpack runs in a child process: in the
+ * worker's own process it left ~95 MB in its resident memory for good (docs/performance.md). The child is
+ * plain Node (webpack compiles the TypeScript itself), with a quiet logger: the SDK's own bundling prints
+ * webpack's whole module list.
+ */
 export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const script = `
+    const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m) => console.error(m) };
+    require(${JSON.stringify(require.resolve('@temporalio/worker'))})
+      .bundleWorkflowCode({ workflowsPath: ${JSON.stringify(WORKFLOWS_PATH)}, logger: quiet })
+      .then((b) => process.stdout.write(b.code), (err) => { console.error(err); process.exit(1); });`;
+  const { stdout } = await execFileAsync(process.execPath, ['-e', script], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  if (!stdout) throw new Error('bundling the workflows produced no code');
+  return { code: stdout };
 }
-
-const quietLogger = {
-  log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (msg: string) => console.error(msg),
-};

@@ -1,20 +1,48 @@
 // The module on real services for one test file: a fresh database, a worker on its own task queue, the API on a free port.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
+import { ReportEventHub, type ReportEventHubOptions } from '../../src/api/report-events';
+import { freePort } from '../../src/dev/ports';
 import type { Sql } from '../../src/db/connection';
 import { GcsStorage, LocalStorage, ensureBucket } from '../../src/storage';
 import type { ReportStorage } from '../../src/storage/storage';
 import { ReportWorkflows } from '../../src/temporal/client';
+import { ensureRetentionSchedule } from '../../src/temporal/schedules';
 import { bundleWorkflows, createReportWorker } from '../../src/temporal/worker';
 import { createTestDatabase, testServices } from './services';
 
+export interface StackOptions {
+  storage?: 'local' | 'gcs';
+  partBytes?: number;
+  /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
+  retention?: { intervalMs: number };
+  /** How long finished reports' links and files live (24 h by default). */
+  linkLifetimeSeconds?: number;
+  maxProcessingPerCompany?: number;
+  /** What the worker writes through (e.g. a slowed or gated storage); the API keeps the plain one. */
+  wrapWorkerStorage?: (storage: ReportStorage) => ReportStorage;
+  events?: ReportEventHubOptions;
+}
+
+/** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
+export interface ApiProcess {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
 export interface Stack {
   baseUrl: string;
+  taskQueue: string;
+  /** The retention Schedule's id when `retention` was asked for. */
+  retentionScheduleId?: string;
   sql: Sql;
   storage: ReportStorage;
   workflows: ReportWorkflows;
@@ -22,12 +50,16 @@ export interface Stack {
   tokenFor(user: { id: number; companyId: number }): string;
   api(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
   waitForReport(id: string, token: string, timeoutMs?: number): Promise<Record<string, any>>;
+  startApiProcess(): Promise<ApiProcess>;
   stop(): Promise<void>;
 }
 
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX_LOADER = ['--require', require.resolve('tsx/preflight'), '--import', pathToFileURL(require.resolve('tsx')).href];
+
 let bundle: Promise<{ code: string }> | undefined;
 
-export async function startStack(options: { storage?: 'local' | 'gcs'; partBytes?: number } = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const services = testServices();
   const db = await createTestDatabase();
   const jwtSecret = randomUUID();
@@ -40,8 +72,9 @@ export async function startStack(options: { storage?: 'local' | 'gcs'; partBytes
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
   let storage: ReportStorage;
+  const bucket = `reports-${randomUUID()}`;
   if (options.storage === 'gcs') {
-    const gcs = new GcsStorage({ bucket: `reports-${randomUUID()}`, emulatorHost: services.fakeGcsUrl });
+    const gcs = new GcsStorage({ bucket, emulatorHost: services.fakeGcsUrl });
     await ensureBucket(gcs);
     storage = gcs;
   } else {
@@ -50,12 +83,57 @@ export async function startStack(options: { storage?: 'local' | 'gcs'; partBytes
 
   bundle ??= bundleWorkflows();
   const { worker, connection } = await createReportWorker({
-    sql: db.sql, storage, address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue,
-    workflowBundle: await bundle, partBytes: options.partBytes, chromiumPath: process.env.CHROMIUM_PATH ?? 'chromium',
+    sql: db.sql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
+    namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
+    chromiumPath: process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
-  server.on('request', buildApp({ sql: db.sql, storage, workflows, jwtSecret }));
+  const events = new ReportEventHub(db.sql, options.events);
+  server.on('request', buildApp({
+    sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
+  }));
+  const retentionScheduleId = options.retention
+    ? (await ensureRetentionSchedule(workflows.client, { taskQueue, intervalMs: options.retention.intervalMs })).scheduleId
+    : undefined;
+  const apiProcesses = new Set<ApiProcess>();
+
+  const startApiProcess = async (): Promise<ApiProcess> => {
+    const port = await freePort();
+    const env: Record<string, string> = {
+      DATABASE_URL: db.url, TEMPORAL_ADDRESS: services.temporalAddress, TEMPORAL_NAMESPACE: services.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: taskQueue, JWT_SECRET: jwtSecret, HOST: '127.0.0.1', PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+      MAX_PROCESSING_PER_COMPANY: String(options.maxProcessingPerCompany ?? 5),
+      ...(options.storage === 'gcs'
+        ? { STORAGE: 'gcs', GCS_BUCKET: bucket, STORAGE_EMULATOR_HOST: services.fakeGcsUrl }
+        : { STORAGE: 'local', LOCAL_STORAGE_DIR: filesDir }),
+    };
+    const child = spawn(process.execPath, [...TSX_LOADER, path.join(ROOT, 'src', 'server.ts')], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    for (const deadline = Date.now() + 60_000; ; ) {
+      if (child.exitCode !== null) throw new Error(`API process exited (${child.exitCode}): ${stderr}`);
+      const up = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (Date.now() > deadline) throw new Error(`API process did not answer on ${baseUrl}: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const api: ApiProcess = {
+      baseUrl, pid: child.pid!,
+      async stop() {
+        apiProcesses.delete(api);
+        if (child.exitCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+    };
+    apiProcesses.add(api);
+    return api;
+  };
 
   const api: Stack['api'] = (pathname, init = {}) => {
     const headers = new Headers(init.headers);
@@ -65,7 +143,7 @@ export async function startStack(options: { storage?: 'local' | 'gcs'; partBytes
   };
 
   return {
-    baseUrl, sql: db.sql, storage, workflows, jwtSecret, api,
+    baseUrl, taskQueue, retentionScheduleId, sql: db.sql, storage, workflows, jwtSecret, api, startApiProcess,
     tokenFor: (user) => signToken(jwtSecret, user),
     async waitForReport(id, token, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -78,8 +156,12 @@ export async function startStack(options: { storage?: 'local' | 'gcs'; partBytes
       }
     },
     async stop() {
-      await new Promise((r) => server.close(r));
+      await Promise.all([...apiProcesses].map((p) => p.stop()));
+      await events.stop();
+      const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();
+      await closed;
+      if (retentionScheduleId) await workflows.client.schedule.getHandle(retentionScheduleId).delete().catch(() => {});
       await workflows.close();
       worker.shutdown();
       await workerDone;
