@@ -45,7 +45,11 @@ export interface CsvExportDeps {
 
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 const CSV_TYPE = 'text/csv; charset=utf-8';
-/** Between liveness heartbeats while rows stream (each stored part also heartbeats its checkpoint). */
+/**
+ * Between liveness heartbeats, on a timer: PostgreSQL may sort for a long while before COPY sends its first
+ * row (a large month of official messages), and that wait must not look like a dead worker. Each stored
+ * part also heartbeats its checkpoint at once.
+ */
 const HEARTBEAT_EVERY_MS = 1_000;
 
 export function createCsvExportActivities(deps: CsvExportDeps) {
@@ -80,91 +84,94 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
 
     const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined);
     let checkpoint: ExportCheckpoint = start?.checkpoint ?? { cursor: null, parts: 0, rows: 0 };
-    const fields = { reportId, companyId: job.companyId, workflowId: ctx.info.workflowExecution?.workflowId, attempt };
-    if (start) log.info('export resumed', { ...fields, from: start.source, parts: checkpoint.parts, rows: checkpoint.rows });
-    if (checkpoint.parts === 0) {
-      await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
+    const beat = setInterval(() => ctx.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
+    try {
+      return await streamToStorage();
+    } finally {
+      clearInterval(beat);
     }
 
-    const params = new QueryParams(job.companyId, job.timezone);
-    const query = report.query(filters, params, reportCtx);
-    // The total (for progress) is counted on another connection while the rows stream: counting first
-    // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
-    const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
-    counting.catch(() => {}); // observed before the first progress, or after the COPY
-
-    const copySql = buildCopySql(query, params, checkpoint.cursor);
-    const splitter = new CopyRowSplitter(query.kind === 'keyset');
-    const pending = new PartBuffers(partBytes);
-
-    // A part is stored while the next one is read (at most one in flight, so memory stays at two parts);
-    // the checkpoint moves only once its part is stored.
-    let storing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      await storing;
-      if (pending.length === 0) return;
-      const part = checkpoint.parts + 1;
-      const data = pending.take(); // valid until the next take(), which waits for this part to be stored
-      const next: ExportCheckpoint = { cursor: splitter.lastKey?.split('|') ?? null, parts: part, rows: checkpoint.rows + splitter.rows, attempt };
-      splitter.rows = 0;
-      storing = storePart(part, data, next);
-      storing.catch(() => {}); // observed by the next flush, or after the last one
-    };
-    const storePart = async (part: number, data: Buffer, next: ExportCheckpoint) => {
-      await storeOrRetry(() => storage.put(storageKeys.part(reportId, part), data, CSV_TYPE));
-      checkpoint = next;
-      ctx.heartbeat(checkpoint);
-      log.debug('export part stored', { ...fields, part, rows: checkpoint.rows });
-      await counting;
-      await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
-                where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
-      if (deps.workerStopping?.()) {
-        log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
-        throw ApplicationFailure.retryable(`worker shutting down; the export resumes after part ${part}`, 'WorkerShutdown');
+    async function streamToStorage(): Promise<ExportResult> {
+      const fields = { reportId, companyId: job.companyId, workflowId: ctx.info.workflowExecution?.workflowId, attempt };
+      if (start) log.info('export resumed', { ...fields, from: start.source, parts: checkpoint.parts, rows: checkpoint.rows });
+      if (checkpoint.parts === 0) {
+        await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
       }
-    };
 
-    await runQuery(() =>
-      transaction(sql, 'isolation level repeatable read read only', async (tx) => {
-        for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
-        const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
-        let beatAt = 0;
-        try {
-          for await (const chunk of stream) {
-            if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-            const rows = splitter.push(chunk);
-            if (rows.length) pending.append(rows);
-            if (pending.length >= partBytes) await flush();
-            else if (performance.now() - beatAt > HEARTBEAT_EVERY_MS) {
-              // Chunks come thousands a second: a liveness beat now and then is enough (the SDK throttles anyway).
-              beatAt = performance.now();
-              ctx.heartbeat(checkpoint);
-            }
-          }
-        } catch (err) {
-          // Stopped mid-COPY (cancelled, worker stopping, a part not stored): end the COPY so the
-          // transaction rolls back and the connection returns to the pool.
-          await stream.abort();
-          // Nor may a part still being stored land after this attempt has ended: a cancelled report's
-          // cleanup runs right after, and would miss it.
-          await storing.catch(() => {});
-          throw err;
-        }
-        splitter.finish();
-        await flush();
+      const params = new QueryParams(job.companyId, job.timezone);
+      const query = report.query(filters, params, reportCtx);
+      // The total (for progress) is counted on another connection while the rows stream: counting first
+      // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
+      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
+      counting.catch(() => {}); // observed before the first progress, or after the COPY
+
+      const copySql = buildCopySql(query, params, checkpoint.cursor);
+      const splitter = new CopyRowSplitter(query.kind === 'keyset');
+      const pending = new PartBuffers(partBytes);
+
+      // A part is stored while the next one is read (at most one in flight, so memory stays at two parts);
+      // the checkpoint moves only once its part is stored.
+      let storing: Promise<void> = Promise.resolve();
+      const flush = async () => {
         await storing;
-      }),
-    );
-    await counting;
+        if (pending.length === 0) return;
+        const part = checkpoint.parts + 1;
+        const data = pending.take(); // valid until the next take(), which waits for this part to be stored
+        const next: ExportCheckpoint = { cursor: splitter.lastKey?.split('|') ?? null, parts: part, rows: checkpoint.rows + splitter.rows, attempt };
+        splitter.rows = 0;
+        storing = storePart(part, data, next);
+        storing.catch(() => {}); // observed by the next flush, or after the last one
+      };
+      const storePart = async (part: number, data: Buffer, next: ExportCheckpoint) => {
+        await storeOrRetry(() => storage.put(storageKeys.part(reportId, part), data, CSV_TYPE));
+        checkpoint = next;
+        ctx.heartbeat(checkpoint);
+        log.debug('export part stored', { ...fields, part, rows: checkpoint.rows });
+        await counting;
+        await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
+                  where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
+        if (deps.workerStopping?.()) {
+          log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
+          throw ApplicationFailure.retryable(`worker shutting down; the export resumes after part ${part}`, 'WorkerShutdown');
+        }
+      };
 
-    const sources = Array.from({ length: checkpoint.parts + 1 }, (_, n) => storageKeys.part(reportId, n));
-    const { sizeBytes } = await storeOrRetry(() => storage.compose(sources, finalKey, CSV_TYPE));
-    // The record is the durable proof that the file is complete (see finishedEarlier).
-    await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
-              where id = ${reportId}`;
-    await storage.deletePrefix(storageKeys.partsPrefix(reportId));
-    log.info('export finished', { ...fields, rows: checkpoint.rows, rowsRead: checkpoint.rows - (start?.checkpoint.rows ?? 0), parts: checkpoint.parts, sizeBytes });
-    return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
+      await runQuery(() =>
+        transaction(sql, 'isolation level repeatable read read only', async (tx) => {
+          for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
+          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
+          try {
+            for await (const chunk of stream) {
+              if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+              const rows = splitter.push(chunk);
+              if (rows.length) pending.append(rows);
+              if (pending.length >= partBytes) await flush();
+            }
+          } catch (err) {
+            // Stopped mid-COPY (cancelled, worker stopping, a part not stored): end the COPY so the
+            // transaction rolls back and the connection returns to the pool.
+            await stream.abort();
+            // Nor may a part still being stored land after this attempt has ended: a cancelled report's
+            // cleanup runs right after, and would miss it.
+            await storing.catch(() => {});
+            throw err;
+          }
+          splitter.finish();
+          await flush();
+          await storing;
+        }),
+      );
+      await counting;
+
+      const sources = Array.from({ length: checkpoint.parts + 1 }, (_, n) => storageKeys.part(reportId, n));
+      const { sizeBytes } = await storeOrRetry(() => storage.compose(sources, finalKey, CSV_TYPE));
+      // The record is the durable proof that the file is complete (see finishedEarlier).
+      await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
+                where id = ${reportId}`;
+      await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+      log.info('export finished', { ...fields, rows: checkpoint.rows, rowsRead: checkpoint.rows - (start?.checkpoint.rows ?? 0), parts: checkpoint.parts, sizeBytes });
+      return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
+    }
   }
 }
 

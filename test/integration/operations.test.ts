@@ -55,7 +55,10 @@ describe('operating reports', () => {
   });
 
   it('when a report fails, then the operator query for failed reports of its type and company lists it', async () => {
-    const query = `ReportType = "ticket_detail" and CompanyId = ${company.id} and ReportStatus = "ERROR"`;
+    // Test files share one Temporal server and their databases all number companies from 1: the task queue
+    // keeps this file's runs apart. Operators run the same query without it.
+    const mine = `TaskQueue = "${stack.taskQueue}"`;
+    const query = `ReportType = "ticket_detail" and CompanyId = ${company.id} and ReportStatus = "ERROR" and ${mine}`;
     // Visibility is eventually consistent: poll.
     const found = await until('the failed report in the visibility list', async () => {
       const ids: string[] = [];
@@ -63,7 +66,7 @@ describe('operating reports', () => {
       return ids.includes(failed.workflowId) && ids;
     });
     expect(found).toEqual([failed.workflowId]);
-    const other = `ReportType = "ticket_detail" and CompanyId = ${company.id + 1000} and ReportStatus = "ERROR"`;
+    const other = `ReportType = "ticket_detail" and CompanyId = ${company.id + 1000} and ReportStatus = "ERROR" and ${mine}`;
     const none: string[] = [];
     for await (const run of stack.workflows.client.workflow.list({ query: other })) none.push(run.workflowId);
     expect(none).toEqual([]);
