@@ -18,11 +18,11 @@ import { copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { PartBuffers } from '../src/csv/part-buffers';
-import { findReport, type CsvReport, type ReportContext } from '../src/reports';
 import { QueryParams, buildCopySql, buildCountSql, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
-import { loadReportJob, storageKeys, type ExportResult, type ReportJob } from './records';
+import { storageKeys, type ExportResult } from './records';
+import { prepareJob } from './report-job';
 
 export interface ExportCheckpoint {
   cursor: string[] | null;
@@ -71,16 +71,8 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
   async function exportCsv(reportId: string): Promise<ExportResult> {
     const ctx = Context.current();
     const attempt = ctx.info.attempt;
-    const job = await loadReportJob(sql, reportId);
-    const report = csvReportOf(job);
-    const filters = parseFilters(report, job);
-    const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
-    const fileName = report.fileName(filters, reportCtx);
-    const finalKey = storageKeys.final(job, fileName);
-
-    // A previous attempt may have finished the file and died before returning.
-    const done = await finishedEarlier(storage, job, finalKey);
-    if (done) return done;
+    const { job, report, filters, reportCtx, fileName, finalKey, finished } = await prepareJob(sql, storage, reportId, 'csv');
+    if (finished) return finished;
 
     const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined);
     let checkpoint: ExportCheckpoint = start?.checkpoint ?? { cursor: null, parts: 0, rows: 0 };
@@ -199,30 +191,6 @@ function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number |
     return ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: true, cause: err });
   }
   return ApplicationFailure.create({ message: `${(err as Error)?.message ?? String(err)} (attempt ${attempt} of ${maxAttempts})`, nonRetryable: true, cause: err as Error });
-}
-
-function csvReportOf(job: ReportJob): CsvReport {
-  const report = findReport(job.type);
-  if (!report || report.format !== 'csv') {
-    throw ApplicationFailure.nonRetryable(`unknown CSV report type ${job.type}`, 'InvalidFilters');
-  }
-  return report;
-}
-
-function parseFilters(report: CsvReport, job: ReportJob): unknown {
-  const parsed = report.filters.safeParse(job.filters);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`stored filters no longer valid: ${parsed.error.message}`, 'InvalidFilters');
-  }
-  return parsed.data;
-}
-
-async function finishedEarlier(storage: ReportStorage, job: ReportJob, finalKey: string): Promise<ExportResult | null> {
-  if (job.objectKey !== finalKey || job.sizeBytes === null || job.rowCount === null) return null;
-  const size = await storage.size(finalKey);
-  if (size !== job.sizeBytes) return null;
-  await storage.deletePrefix(storageKeys.partsPrefix(job.id));
-  return { objectKey: finalKey, fileName: finalKey.split('/').pop()!, rowCount: job.rowCount, sizeBytes: size };
 }
 
 async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams): Promise<void> {

@@ -12,9 +12,9 @@ import type { Sql } from '../src/db/connection';
 import { ChromiumMissingError, PdfBrowser } from '../src/pdf/browser';
 import { loadTicketDocument } from '../src/pdf/load-ticket';
 import { renderTicketPdf } from '../src/pdf/render';
-import { findReport, type PdfReport, type ReportContext } from '../src/reports';
 import type { ReportStorage } from '../src/storage/storage';
-import { loadReportJob, storageKeys, type ExportResult, type ReportJob } from './records';
+import type { ExportResult } from './records';
+import { prepareJob } from './report-job';
 
 const PDF_TYPE = 'application/pdf';
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -34,15 +34,10 @@ export function createPdfActivities(deps: PdfActivityDeps) {
   return {
     async renderPdfReport(reportId: string): Promise<ExportResult> {
       const ctx = Context.current();
-      const job = await loadReportJob(sql, reportId);
-      const report = pdfReportOf(job);
-      const filters = parseFilters(report, job);
-      const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
-      const fileName = report.fileName(filters, reportCtx);
-      const finalKey = storageKeys.final(job, fileName);
-
-      const done = await finishedEarlier(storage, job, finalKey);
-      if (done) return done;
+      const prepared = await prepareJob(sql, storage, reportId, 'pdf');
+      const { job, fileName, finalKey, finished } = prepared;
+      if (finished) return finished;
+      const filters = prepared.filters as { ticketId: number };
 
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
@@ -68,28 +63,6 @@ export function createPdfActivities(deps: PdfActivityDeps) {
 }
 
 /** The one PDF report type is ticket_detail, whose filters are `{ ticketId }`. */
-function pdfReportOf(job: ReportJob): PdfReport<{ ticketId: number }> {
-  const report = findReport(job.type);
-  if (!report || report.format !== 'pdf') {
-    throw ApplicationFailure.nonRetryable(`unknown PDF report type ${job.type}`, 'InvalidFilters');
-  }
-  return report as PdfReport<{ ticketId: number }>;
-}
-
-function parseFilters(report: PdfReport<{ ticketId: number }>, job: ReportJob): { ticketId: number } {
-  const parsed = report.filters.safeParse(job.filters);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`stored filters no longer valid: ${parsed.error.message}`, 'InvalidFilters');
-  }
-  return parsed.data;
-}
-
-async function finishedEarlier(storage: ReportStorage, job: ReportJob, finalKey: string): Promise<ExportResult | null> {
-  if (job.objectKey !== finalKey || job.sizeBytes === null || job.rowCount === null) return null;
-  if ((await storage.size(finalKey)) !== job.sizeBytes) return null;
-  return { objectKey: finalKey, fileName: finalKey.split('/').pop()!, rowCount: job.rowCount, sizeBytes: job.sizeBytes };
-}
-
 /**
  * A missing Chromium stays missing: fail at once. Anything else that goes wrong in the browser (a crash,
  * a killed renderer, a time-out) may pass: let Temporal retry it. The failure types (ChromiumMissing,

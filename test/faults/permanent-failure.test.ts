@@ -55,7 +55,10 @@ describe('fault: a report that can never succeed', () => {
     expect(report.error).toEqual({ message: USER_MESSAGES[failureType] });
     expect(await reportActivityOutcome(id)).toEqual({ attempt: 1, type: failureType, nonRetryable: true });
     // The run itself failed (red in the Temporal UI), it is not waiting on anything.
-    const description = await stack.workflows.client.workflow.getHandle(reportWorkflowId(id)).describe();
+    // The record turns ERROR just before the run fails: wait for the run's end before looking at it.
+    const handle = stack.workflows.client.workflow.getHandle(reportWorkflowId(id));
+    await handle.result().catch(() => {});
+    const description = await handle.describe();
     expect(description.status.name).toBe('FAILED');
     return Date.now() - started;
   }
