@@ -34,6 +34,9 @@ const envSchema = z.object({
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
 });
 
+/** Every variable the module reads (temporal-compose.yml is checked against it). */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
+
 export type Config = {
   production: boolean;
   databaseUrl: string | undefined;

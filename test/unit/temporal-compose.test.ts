@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ENVIRONMENT_VARIABLES } from '../../src/config';
 
 const compose = parse(readFileSync(path.join(__dirname, '../../temporal-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; command?: unknown; environment?: Record<string, string>; ports?: string[]; depends_on?: Record<string, unknown> }>;
+  services: Record<string, { profiles?: string[]; image?: string; build?: unknown; command?: unknown; environment?: Record<string, string>; ports?: string[]; depends_on?: Record<string, unknown> }>;
 };
 
 describe('temporal-compose.yml', () => {
@@ -38,5 +39,20 @@ describe('temporal-compose.yml', () => {
       expect(setup).toContain(`--name ${name} --type ${type}`);
     }
     expect(s['reports-worker'].depends_on).toHaveProperty('temporal-search-attributes');
+  });
+
+  it('when API and worker are configured, then every variable set is one the module reads (or the GCS library credentials)', () => {
+    for (const name of ['reports-api', 'reports-worker']) {
+      for (const variable of Object.keys(s[name].environment!)) {
+        expect([...ENVIRONMENT_VARIABLES, 'GOOGLE_APPLICATION_CREDENTIALS'], `${name} sets ${variable}`).toContain(variable);
+      }
+    }
+  });
+
+  it('when tried locally, then the local profile brings a platform database and a GCS emulator', () => {
+    expect(s['platform-postgresql'].profiles).toEqual(['local']);
+    expect(s['gcs-emulator'].profiles).toEqual(['local']);
+    expect(s['gcs-emulator'].image).toBe('fsouza/fake-gcs-server:1.55.1');
+    expect(s['reports-worker'].environment?.STORAGE_EMULATOR_HOST).toContain('STORAGE_EMULATOR_HOST');
   });
 });
