@@ -31,6 +31,7 @@ const envSchema = z.object({
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  WORKER_METRICS_ADDRESS: optionalString,
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
 });
 
@@ -57,6 +58,8 @@ export type Config = {
   /** How often the retention Schedule runs (expired links, reports beyond the newest 7 per type). */
   retentionIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** host:port where a worker serves the Temporal SDK's Prometheus metrics (unset: not served). */
+  workerMetricsAddress: string | undefined;
   migrate: boolean;
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
   dataDir: string;
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxProcessingPerCompany: e.MAX_PROCESSING_PER_COMPANY,
     retentionIntervalMs: e.RETENTION_INTERVAL_MINUTES * 60 * 1000,
     logLevel: e.LOG_LEVEL,
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     migrate: e.MIGRATE === 'true',
     dataDir,
     export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },

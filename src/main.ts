@@ -17,6 +17,7 @@ import { createLogger } from './log';
 import { runApi } from './server';
 import { createStorage, ensureBucket, GcsStorage } from './storage';
 import { ensureRetentionScheduleAt } from './temporal/schedules';
+import { installTemporalRuntime } from './temporal/runtime';
 import { createReportWorker } from './temporal/worker';
 
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
@@ -24,6 +25,7 @@ const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { service: 'reports' });
+  installTemporalRuntime(log, { level: config.logLevel, metricsAddress: config.workerMetricsAddress });
   const say = (m: string) => log.info(m);
   const stops: (() => Promise<unknown>)[] = [];
 
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   );
   log.info('retention schedule ready', { ...schedule });
   // A development stack stays on this machine unless HOST says otherwise.
-  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1' });
+  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1', devRoutes: !config.production });
 
   console.log(`\nReports module running.
   API and reports page:  ${config.publicUrl}

@@ -4,6 +4,7 @@ import { connect } from './db/connection';
 import { createLogger } from './log';
 import { createStorage } from './storage';
 import { ensureRetentionScheduleAt } from './temporal/schedules';
+import { installTemporalRuntime } from './temporal/runtime';
 import { createReportWorker } from './temporal/worker';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     log.error('start:worker needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
     process.exit(1);
   }
+  installTemporalRuntime(log, { level: config.logLevel, metricsAddress: config.workerMetricsAddress });
   const sql = connect(config.databaseUrl);
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
   const { worker, connection } = await createReportWorker({
