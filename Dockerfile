@@ -10,6 +10,7 @@ COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 COPY tsconfig.json ./
+COPY public ./public
 USER node
 ENV NODE_ENV=production
 CMD ["npm", "run", "start:api"]

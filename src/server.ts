@@ -12,13 +12,14 @@ import { ReportWorkflows } from './temporal/client';
 
 export async function runApi(
   config: Config,
-  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string },
+  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; devRoutes?: boolean },
 ): Promise<{ server: Server; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
   const events = new ReportEventHub(deps.sql, { log: deps.log.info });
   const app = buildApp({
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
     maxProcessingPerCompany: config.maxProcessingPerCompany,
+    devRoutes: (deps.devRoutes ?? false) && !config.production,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));

@@ -1,4 +1,5 @@
 // The Express façade. buildApp() takes its dependencies, so tests run it on any port against real services.
+import path from 'node:path';
 import express from 'express';
 import type { Sql } from '../db/connection';
 import { registry } from '../metrics';
@@ -7,7 +8,9 @@ import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
 import { authenticate } from './auth';
 import { catalogueRoutes } from './catalogue-routes';
+import { devRoutes } from './dev-routes';
 import { eventRoutes } from './events-routes';
+import { optionRoutes } from './options-routes';
 import { permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
@@ -24,6 +27,8 @@ export interface AppDeps {
   maxProcessingPerCompany?: number;
   /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
   events?: ReportEventHub;
+  /** Mount the dev-only demo login (`/dev/demo-users`, `/dev/token`). Never in production; off by default. */
+  devRoutes?: boolean;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -48,12 +53,17 @@ export function buildApp(deps: AppDeps): express.Express {
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
 
+  // The reports page (public/): static, no auth — it gets a token itself (docs/page.md).
+  app.use(express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 }));
+  if (deps.devRoutes) app.use(devRoutes(deps));
+
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
   app.use('/api', eventRoutes({ sql: deps.sql, jwtSecret: deps.jwtSecret, events }));
 
   const api = express.Router();
   api.use(authenticate(deps.sql, deps.jwtSecret));
   api.use(catalogueRoutes());
+  api.use(optionRoutes(deps));
   api.use(permissionRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));

@@ -29,6 +29,8 @@ export interface StackOptions {
   /** What the worker writes through (e.g. a slowed or gated storage); the API keeps the plain one. */
   wrapWorkerStorage?: (storage: ReportStorage) => ReportStorage;
   events?: ReportEventHubOptions;
+  /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
+  devRoutes?: boolean;
 }
 
 /** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
@@ -92,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const events = new ReportEventHub(db.sql, options.events);
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
+    devRoutes: options.devRoutes,
   }));
   const retentionScheduleId = options.retention
     ? (await ensureRetentionSchedule(workflows.client, { taskQueue, intervalMs: options.retention.intervalMs })).scheduleId
