@@ -1,37 +1,17 @@
 // Histórico de Atendimento: one row per message created in the range, grouped by ticket, with the ticket's current state.
-import { z } from 'zod';
-import type { Sql } from '../db/connection';
-import { defineReport, type FieldProblem } from './definition';
-import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
+import { defineReport } from './definition';
+// The same filters as the tracking reports (validation alike); here queueIds/userIds apply to the ticket.
+import { checkServiceFilters, serviceFilters, type ServiceFilters } from './service-population';
 import { anyOf } from './sql-helpers';
 
-const filters = z
-  .strictObject({
-    from: calendarDay,
-    to: calendarDay,
-    statuses: ticketStatuses,
-    queueIds: idList,
-    userIds: idList,
-  })
-  .superRefine(refineDateRange(31));
-
-type Filters = z.infer<typeof filters>;
-
-async function checkFilters(sql: Sql, companyId: number, f: Filters): Promise<FieldProblem[]> {
-  return [
-    ...(await checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds)),
-    ...(await checkIdsBelong(sql, companyId, 'users', 'userIds', f.userIds)),
-  ];
-}
-
-export const serviceHistory = defineReport<Filters>({
+export const serviceHistory = defineReport<ServiceFilters>({
   type: 'service_history',
   name: 'Histórico de Atendimento',
   description: 'Todas as mensagens de cada atendimento',
   category: 'Atendimento e Suporte',
   format: 'csv',
-  filters,
-  checkFilters,
+  filters: serviceFilters,
+  checkFilters: checkServiceFilters,
   fileName: (f) => `historico-de-atendimento_${f.from}_${f.to}.csv`,
   columns: [
     'ID do ticket', 'ID do tracking', 'Mensagem', 'Data de envio', 'Quem enviou', 'Operador que enviou',
