@@ -1,5 +1,6 @@
 // The operator's tools on real services: the Temporal UI / `temporal workflow list` query for failed reports,
 // the memo (requester, filters) and search attributes (no personal data), `npm run retry` and `npm run replay`.
+import { until } from '../setup/until';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,15 +13,6 @@ import { startStack, type Stack } from '../setup/stack';
 const ROOT = path.resolve(__dirname, '../..');
 const execFileAsync = promisify(execFile);
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('operating reports', () => {
   let stack: Stack;
@@ -31,14 +23,7 @@ describe('operating reports', () => {
 
   beforeAll(async () => {
     // A Chromium that cannot start: ticket exports (PDF) fail at once, in ERROR.
-    const saved = process.env.CHROMIUM_PATH;
-    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-    try {
-      stack = await startStack();
-    } finally {
-      if (saved === undefined) delete process.env.CHROMIUM_PATH;
-      else process.env.CHROMIUM_PATH = saved;
-    }
+    stack = await startStack({ chromiumPath: '/nonexistent/chromium' });
     company = await createCompany(stack.sql, 'Operações');
     token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const contact = await createContact(stack.sql, company.id, 'Maria Pessoa', '5511977776666');

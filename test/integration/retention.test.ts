@@ -1,5 +1,6 @@
 // Retention by the Temporal Schedule (every second here) and at creation: the newest 7 reports per company
 // and type stay, 24 h links expire (seconds here), and a run that finds nothing to do touches nothing.
+import { until as untilWithin } from '../setup/until';
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,15 +34,8 @@ async function retentionRuns(stack: Stack, since?: Date) {
   return runs;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+
+const until = <T>(what: string, check: () => Promise<T | undefined | false>) => untilWithin(what, check, 60_000);
 
 describe('retention: the newest 7 per company and type', () => {
   let stack: Stack;

@@ -216,14 +216,7 @@ describe('ticket_detail when Chromium is missing', () => {
   let ticket: number;
 
   beforeAll(async () => {
-    const saved = process.env.CHROMIUM_PATH;
-    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-    try {
-      stack = await startStack();
-    } finally {
-      if (saved === undefined) delete process.env.CHROMIUM_PATH;
-      else process.env.CHROMIUM_PATH = saved;
-    }
+    stack = await startStack({ chromiumPath: '/nonexistent/chromium' });
     sp = await createCompany(stack.sql, 'Loja Sem Chromium');
     const contact = await createContact(stack.sql, sp.id, 'Maria', '5511988887777');
     ticket = await createTicket(stack.sql, sp.id, { contactId: contact, whatsappId: sp.whatsapp, createdAt: '2026-10-01T12:00:00Z' });

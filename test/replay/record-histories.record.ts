@@ -19,14 +19,7 @@ let token: string;
 
 beforeAll(async () => {
   // A Chromium that cannot start: the PDF export fails at once, which gives the failure history.
-  const saved = process.env.CHROMIUM_PATH;
-  process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-  try {
-    stack = await startStack({ wrapWorkerStorage: (s) => (gate = new GatedStorage(s)) });
-  } finally {
-    if (saved === undefined) delete process.env.CHROMIUM_PATH;
-    else process.env.CHROMIUM_PATH = saved;
-  }
+  stack = await startStack({ chromiumPath: '/nonexistent/chromium', wrapWorkerStorage: (s) => (gate = new GatedStorage(s)) });
   company = await createCompany(stack.sql, 'Histórias');
   token = stack.tokenFor({ id: company.admin, companyId: company.id });
 }, 180_000);

@@ -20,6 +20,8 @@ import { createTestDatabase, testServices } from './services';
 
 export interface StackOptions {
   storage?: 'local' | 'gcs';
+  /** The worker's Chromium (default: CHROMIUM_PATH, else `chromium` on PATH); a missing one makes PDFs fail. */
+  chromiumPath?: string;
   partBytes?: number;
   /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
   retention?: { intervalMs: number };
@@ -87,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { worker, connection } = await createReportWorker({
     sql: db.sql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
-    chromiumPath: process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
+    chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
