@@ -81,7 +81,10 @@ async function showLogin() {
   $('who').replaceChildren();
   const res = await fetch('/dev/demo-users').catch(() => null);
   if (!res || !res.ok) {
-    $('login-error').textContent = 'Sem token: abra esta página pela plataforma (o login de demonstração existe só fora de produção).';
+    // No demo login here (a real database or secret): nothing to pick, only the way in.
+    $('login-title').textContent = 'Acesso pela plataforma';
+    $('login-demo-note').hidden = true;
+    $('login-error').textContent = 'Sem token: abra esta página pela plataforma.';
     $('login-form').hidden = true;
     return;
   }

@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   const sql = connect(config.databaseUrl);
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: config.temporal.address });
   try {
-    const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+    const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
     const retried = await retryReport(
       { sql, workflows, storage, log: log.info, maxProcessingPerCompany: config.maxProcessingPerCompany }, reportId);
     console.log(JSON.stringify(retried));

@@ -1,5 +1,5 @@
 // The only module that reads process.env. Everything else receives a Config.
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -32,6 +32,7 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_METRICS_ADDRESS: optionalString,
+  METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port, e.g. 127.0.0.1:9464'),
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
 });
 
@@ -46,6 +47,8 @@ export type Config = {
   temporalDev: { port: number; uiPort: number };
   jwtSecret: string;
   jwtSecretGenerated: boolean;
+  /** HMAC key of local download links, derived from the JWT secret (never the secret itself). */
+  linkSigningKey: string;
   storage:
     | { kind: 'local'; dir: string }
     | { kind: 'gcs'; bucket: string; emulatorHost: string | undefined };
@@ -61,6 +64,8 @@ export type Config = {
   /** host:port where a worker serves the Temporal SDK's Prometheus metrics (unset: not served). */
   workerMetricsAddress: string | undefined;
   migrate: boolean;
+  /** host:port where the API serves /metrics instead of on its public port (unset: on the public port). */
+  metricsAddress: string | undefined;
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
   dataDir: string;
   /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
@@ -68,6 +73,17 @@ export type Config = {
 };
 
 export class ConfigError extends Error {}
+
+/** The shortest JWT_SECRET production accepts: an HS256 key should be at least as long as its hash. */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+/**
+ * The key that signs local download links, derived from the JWT secret with HKDF under a label of its own,
+ * so a leaked link key cannot mint tokens and a token secret is never used for two purposes.
+ */
+export function deriveLinkSigningKey(jwtSecret: string): string {
+  return Buffer.from(hkdfSync('sha256', jwtSecret, '', 'reports-module/download-links/v1', 32)).toString('hex');
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -80,17 +96,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.JWT_SECRET) {
     throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   }
+  if (production && Buffer.byteLength(e.JWT_SECRET!, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(
+      `JWT_SECRET is ${Buffer.byteLength(e.JWT_SECRET!, 'utf8')} bytes long; NODE_ENV=production needs at least ` +
+        `${MIN_PRODUCTION_SECRET_BYTES} (e.g. \`openssl rand -hex 32\`). A placeholder is never a secret.`,
+    );
+  }
   if (e.STORAGE === 'gcs' && !e.GCS_BUCKET) {
     throw new ConfigError('GCS_BUCKET is required when STORAGE=gcs');
   }
   const dataDir = path.resolve(e.DATA_DIR ?? '.data');
+  const jwtSecret = e.JWT_SECRET ?? randomBytes(32).toString('hex');
   return {
     production,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     temporalDev: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
-    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    jwtSecret,
     jwtSecretGenerated: !e.JWT_SECRET,
+    linkSigningKey: deriveLinkSigningKey(jwtSecret),
     storage:
       e.STORAGE === 'gcs'
         ? { kind: 'gcs', bucket: e.GCS_BUCKET!, emulatorHost: e.STORAGE_EMULATOR_HOST }
@@ -103,8 +127,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionIntervalMs: e.RETENTION_INTERVAL_MINUTES * 60 * 1000,
     logLevel: e.LOG_LEVEL,
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    metricsAddress: e.METRICS_ADDRESS,
     migrate: e.MIGRATE === 'true',
     dataDir,
     export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
   };
+}
+
+/** For entry points: a bad environment ends the process with its message and exit code 1, not a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`reports: refusing to start: ${err.message}`);
+    process.exit(1);
+  }
 }

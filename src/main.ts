@@ -4,9 +4,10 @@
  * no TEMPORAL_ADDRESS → the Temporal CLI dev server (SQLite under .data/, Web UI on :8233);
  * no STORAGE → files on local disk. Then one worker and the API run in this process. Ctrl-C stops it all.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signToken } from './api/auth';
-import { loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { connect } from './db/connection';
 import { migrate, pendingMigrations } from './db/migrate';
 import { seed } from './db/seed';
@@ -23,11 +24,13 @@ import { createReportWorker } from './temporal/worker';
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel, { service: 'reports' });
   installTemporalRuntime(log, { level: config.logLevel, metricsAddress: config.workerMetricsAddress });
   const say = (m: string) => log.info(m);
   const stops: (() => Promise<unknown>)[] = [];
+  // Whatever is given and whatever is embedded, every folder written below starts here.
+  mkdirSync(config.dataDir, { recursive: true });
 
   let databaseUrl = config.databaseUrl;
   let embeddedDatabase = false;
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     uiUrl = server.uiUrl;
   }
 
-  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
   if (storage instanceof GcsStorage && config.storage.kind === 'gcs' && config.storage.emulatorHost) await ensureBucket(storage);
 
   const { worker, connection } = await createReportWorker({
@@ -78,16 +81,20 @@ async function main(): Promise<void> {
   );
   log.info('retention schedule ready', { ...schedule });
   // A development stack stays on this machine unless HOST says otherwise.
-  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1', devRoutes: !config.production });
+  const demoLogin = demoLoginAllowed({ embeddedDatabase, jwtSecretGenerated: config.jwtSecretGenerated });
+  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1', demoLogin });
 
   console.log(`\nReports module running.
   API and reports page:  ${config.publicUrl}
   Temporal UI:           ${uiUrl ?? '(your Temporal cluster\'s UI)'}
   Temporal address:      ${temporalAddress} (namespace ${config.temporal.namespace})
   Database:              ${embeddedDatabase ? `embedded PostgreSQL (${databaseUrl})` : 'DATABASE_URL'}
-  Storage:               ${config.storage.kind === 'local' ? `local disk (${config.storage.dir})` : `gcs bucket ${config.storage.bucket}`}`);
+  Storage:               ${config.storage.kind === 'local' ? `local disk (${config.storage.dir})` : `gcs bucket ${config.storage.bucket}`}
+  Metrics:               ${api.metricsUrl ?? `${config.publicUrl}/metrics`}
+  Demo login (/dev):     ${demoLogin ? 'on (embedded demo database, generated secret)' : 'off'}`);
   if (config.jwtSecretGenerated) console.log('  JWT secret:            generated for this run (set JWT_SECRET to keep tokens valid across restarts)');
-  if (demoAdmin) {
+  // A token printed under a given secret could be valid on the platform itself (ids overlap): demo only.
+  if (demoAdmin && demoLogin) {
     console.log(`\nDemo admin token (company ${demoAdmin.companyId}, valid 12 h):\n  export TOKEN=${signToken(config.jwtSecret, demoAdmin)}\n`);
   }
 
@@ -120,7 +127,17 @@ async function ensureDemoData(sql: ReturnType<typeof connect>, say: (m: string) 
   return admin;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/**
+ * The demo login signs a token for any user it is asked for: only on the module's own demo data, and only
+ * under a secret nobody else knows. A given database or secret may be the platform's: then it does not exist.
+ */
+export function demoLoginAllowed(parts: { embeddedDatabase: boolean; jwtSecretGenerated: boolean }): boolean {
+  return parts.embeddedDatabase && parts.jwtSecretGenerated;
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -39,3 +39,39 @@ export function recordReportFinished(r: { type: string; status: 'READY' | 'ERROR
   reportDuration.observe({ type: r.type, status: r.status }, r.seconds);
   if (r.rows !== undefined) rowsExported.inc({ type: r.type }, r.rows);
 }
+
+/** GET /metrics in Prometheus's text format. */
+export const metricsHandler = async (_req: unknown, res: { type(t: string): { send(b: string): unknown } }): Promise<void> => {
+  res.type(registry.contentType).send(await registry.metrics());
+};
+
+/**
+ * /metrics on an address of its own (METRICS_ADDRESS, e.g. 127.0.0.1:9464 or an internal interface), so
+ * that the public port does not tell the world how many reports of which type run (the production setting).
+ */
+export async function serveMetrics(address: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { host, port } = parseHostPort(address);
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+      registry.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  const bound = server.address() as { port: number };
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function parseHostPort(address: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(address.trim());
+  if (!match) throw new Error(`METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9464 (got "${address}")`);
+  return { host: match[1] ?? match[2], port: Number(match[3]) };
+}

@@ -3,30 +3,36 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
 import { ReportEventHub } from './api/report-events';
-import { loadConfig, type Config } from './config';
+import { loadConfigOrExit, type Config } from './config';
 import { connect, type Sql } from './db/connection';
 import { createLogger, type Logger } from './log';
+import { serveMetrics } from './metrics';
 import { createStorage } from './storage';
 import type { ReportStorage } from './storage/storage';
 import { ReportWorkflows } from './temporal/client';
 
 export async function runApi(
   config: Config,
-  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; devRoutes?: boolean },
-): Promise<{ server: Server; close(): Promise<void> }> {
+  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; demoLogin?: boolean },
+): Promise<{ server: Server; metricsUrl: string | undefined; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
   const events = new ReportEventHub(deps.sql, { log: deps.log.info });
   const app = buildApp({
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
     maxProcessingPerCompany: config.maxProcessingPerCompany,
-    devRoutes: (deps.devRoutes ?? false) && !config.production,
+    publicMetrics: !config.metricsAddress,
+    demoLogin: (deps.demoLogin ?? false) && !config.production,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));
   });
+  const metrics = config.metricsAddress ? await serveMetrics(config.metricsAddress) : undefined;
+  if (metrics) deps.log.info('metrics served apart from the API', { url: metrics.url });
   return {
     server,
+    metricsUrl: metrics?.url,
     async close() {
+      await metrics?.close();
       // Event streams never end by themselves: end them, or close() would wait for them forever.
       await events.stop();
       const closed = new Promise((resolve) => server.close(resolve));
@@ -38,14 +44,14 @@ export async function runApi(
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel, { service: 'reports-api' });
   if (!config.databaseUrl || !config.temporal.address) {
     log.error('start:api needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
     process.exit(1);
   }
   const sql = connect(config.databaseUrl);
-  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
   runApi(config, { sql, storage, temporalAddress: config.temporal.address, log, defaultHost: '0.0.0.0' }).then(
     (api) => {
       log.info('api listening', { port: (api.server.address() as AddressInfo).port });

@@ -1,14 +1,15 @@
 // The worker process: `npm run start:worker` in production. Any number may run, on any machines.
-import { loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { connect } from './db/connection';
 import { createLogger } from './log';
+import { serveMetrics } from './metrics';
 import { createStorage } from './storage';
 import { ensureRetentionScheduleAt } from './temporal/schedules';
 import { installTemporalRuntime } from './temporal/runtime';
 import { createReportWorker } from './temporal/worker';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel, { service: 'reports-worker' });
   if (!config.databaseUrl || !config.temporal.address) {
     log.error('start:worker needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   }
   installTemporalRuntime(log, { level: config.logLevel, metricsAddress: config.workerMetricsAddress });
   const sql = connect(config.databaseUrl);
-  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
+  const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
   const { worker, connection } = await createReportWorker({
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
@@ -27,9 +28,13 @@ async function main(): Promise<void> {
     { taskQueue: config.temporal.taskQueue, intervalMs: config.retentionIntervalMs },
   );
   log.info('retention schedule ready', { ...schedule });
+  // The module's own report metrics (finished, duration, rows) are counted here, in the worker.
+  const metrics = config.metricsAddress ? await serveMetrics(config.metricsAddress) : undefined;
+  if (metrics) log.info('metrics served', { url: metrics.url });
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling and lets activities finish or heartbeat out.
   await worker.run();
+  await metrics?.close();
   await connection.close();
   await sql.end();
 }

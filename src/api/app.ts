@@ -2,7 +2,7 @@
 import path from 'node:path';
 import express from 'express';
 import type { Sql } from '../db/connection';
-import { registry } from '../metrics';
+import { metricsHandler } from '../metrics';
 import type { ReportStorage } from '../storage/storage';
 import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
@@ -27,8 +27,13 @@ export interface AppDeps {
   maxProcessingPerCompany?: number;
   /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
   events?: ReportEventHub;
-  /** Mount the dev-only demo login (`/dev/demo-users`, `/dev/token`). Never in production; off by default. */
-  devRoutes?: boolean;
+  /**
+   * Mount the demo login (`/dev/demo-users`, `/dev/token`): only on the embedded demo database with a
+   * generated secret (see demoLoginAllowed in src/main.ts). Off by default; without it /dev/* is a 404.
+   */
+  demoLogin?: boolean;
+  /** Serve /metrics here (default). False when METRICS_ADDRESS gives it an address of its own. */
+  publicMetrics?: boolean;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -47,15 +52,13 @@ export function buildApp(deps: AppDeps): express.Express {
   });
 
   // Prometheus scrape endpoint, unauthenticated like /healthz: counts only, no tenant data beyond report types.
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  if (deps.publicMetrics ?? true) app.get('/metrics', metricsHandler);
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
 
   // The reports page (public/): static, no auth — it gets a token itself (docs/page.md).
   app.use(express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 }));
-  if (deps.devRoutes) app.use(devRoutes(deps));
+  if (deps.demoLogin) app.use(devRoutes(deps));
 
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
   app.use('/api', eventRoutes({ sql: deps.sql, jwtSecret: deps.jwtSecret, events }));

@@ -19,7 +19,7 @@ describe('the reports page (headless Chromium)', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ devRoutes: true, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
+    stack = await startStack({ demoLogin: true, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
     a = await createCompany(stack.sql, 'Acme');
     b = await createCompany(stack.sql, 'Beta');
     const queue = await createQueue(stack.sql, a.id, 'Suporte');

@@ -4,6 +4,7 @@
  * with its state kept — workers as separate processes that can be SIGKILLed or SIGTERMed, and the API in
  * this process. Nothing here touches the services that the other test files share.
  */
+import { deriveLinkSigningKey } from '../../src/config';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,7 +181,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       storage = client;
       Object.assign(storageEnv, { STORAGE: 'gcs', GCS_BUCKET: bucket, STORAGE_EMULATOR_HOST: gcs.url });
     } else {
-      storage = new LocalStorage({ dir: filesDir, publicUrl: baseUrl, secret: jwtSecret });
+      storage = new LocalStorage({ dir: filesDir, publicUrl: baseUrl, secret: deriveLinkSigningKey(jwtSecret) });
       Object.assign(storageEnv, { STORAGE: 'local', LOCAL_STORAGE_DIR: filesDir });
     }
 

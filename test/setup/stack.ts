@@ -1,4 +1,5 @@
 // The module on real services for one test file: a fresh database, a worker on its own task queue, the API on a free port.
+import { deriveLinkSigningKey } from '../../src/config';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +33,7 @@ export interface StackOptions {
   wrapWorkerStorage?: (storage: ReportStorage) => ReportStorage;
   events?: ReportEventHubOptions;
   /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
-  devRoutes?: boolean;
+  demoLogin?: boolean;
 }
 
 /** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
@@ -82,7 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await ensureBucket(gcs);
     storage = gcs;
   } else {
-    storage = new LocalStorage({ dir: filesDir, publicUrl: baseUrl, secret: jwtSecret });
+    storage = new LocalStorage({ dir: filesDir, publicUrl: baseUrl, secret: deriveLinkSigningKey(jwtSecret) });
   }
 
   bundle ??= bundleWorkflows();
@@ -96,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const events = new ReportEventHub(db.sql, options.events);
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
-    devRoutes: options.devRoutes,
+    demoLogin: options.demoLogin,
   }));
   const retentionScheduleId = options.retention
     ? (await ensureRetentionSchedule(workflows.client, { taskQueue, intervalMs: options.retention.intervalMs })).scheduleId

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENT_VARIABLES } from '../../src/config';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config';
 
 const compose = parse(readFileSync(path.join(__dirname, '../../temporal-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { profiles?: string[]; image?: string; build?: unknown; command?: unknown; environment?: Record<string, string>; ports?: string[]; depends_on?: Record<string, unknown> }>;
@@ -17,7 +17,7 @@ describe('temporal-compose.yml', () => {
     expect(s.temporal.environment?.DB).toMatch(/^postgres/);
     expect(s.temporal.environment?.POSTGRES_SEEDS).toBe('temporal-postgresql');
     expect(s['temporal-ui'].environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(s['temporal-ui'].ports).toContain('8233:8080');
+    expect(s['temporal-ui'].ports).toContain('127.0.0.1:8233:8080');
   });
 
   it('when the module runs in it, then API and worker use the cluster, GCS and production mode', () => {
@@ -31,6 +31,28 @@ describe('temporal-compose.yml', () => {
     }
     expect(s['reports-api'].command).toEqual(['npm', 'run', 'start:api']);
     expect(s['reports-worker'].command).toEqual(['npm', 'run', 'start:worker']);
+  });
+
+  it('when published, then Temporal\'s gRPC and UI ports listen on 127.0.0.1 only, and /metrics stays off the public port', () => {
+    for (const name of ['temporal', 'temporal-ui', 'gcs-emulator']) {
+      for (const port of s[name].ports ?? []) expect(port, `${name} publishes ${port}`).toMatch(/^127\.0\.0\.1:/);
+    }
+    expect(s.temporal.ports?.length).toBeGreaterThan(0);
+    expect(s['reports-api'].environment?.METRICS_ADDRESS).toMatch(/:9464$/);
+    expect(s['reports-api'].ports).toEqual(['3000:3000']);
+  });
+
+  it('when read for secrets, then it carries none that production would accept', () => {
+    const text = readFileSync(path.join(__dirname, '../../temporal-compose.yml'), 'utf8');
+    // Every JWT_SECRET it names, in a value or a comment: a required variable, or a command that makes one.
+    const mentions = [...text.matchAll(/JWT_SECRET\s*[:=]\s*(\S+(?: rand)?)/g)].map((m) => m[1]);
+    expect(mentions.length).toBeGreaterThan(0);
+    for (const value of mentions) expect(value, value).toMatch(/^(\$\{JWT_SECRET:\?|\$\(openssl rand)/);
+    // And a compose default, were one added, must be refused: production wants 32 bytes or more.
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', TEMPORAL_ADDRESS: 't:7233' };
+    for (const placeholder of ['dev', 'change-me', 'CHANGE_ME_TO_A_SECRET']) {
+      expect(() => loadConfig({ ...base, JWT_SECRET: placeholder })).toThrow(ConfigError);
+    }
   });
 
   it('when the cluster starts, then the search attributes are registered before the module runs', () => {
