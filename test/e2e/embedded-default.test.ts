@@ -42,6 +42,7 @@ async function startModule(env: Record<string, string>, readyText: RegExp): Prom
 
 describe('npm start', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
+  let embeddedDataDir: string | undefined;
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
   });
@@ -50,6 +51,7 @@ describe('npm start', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reports-embedded-'));
     chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user and must reach its folder inside
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    embeddedDataDir = dataDir;
     const m = await startModule({ DATA_DIR: dataDir }, /export TOKEN=\S+/);
     cleanups.push(() => void m.child.kill('SIGKILL'));
     const token = /export TOKEN=(\S+)/.exec(m.output())![1];
@@ -57,6 +59,9 @@ describe('npm start', () => {
 
     const auth = { authorization: `Bearer ${token}` };
     expect((await fetch(`${m.baseUrl}/healthz`)).status).toBe(200);
+    // The demo: embedded database and a generated secret, so the page's "Entrar como" works.
+    expect(m.output()).toMatch(/Demo login \(\/dev\): +on/);
+    expect((await fetch(`${m.baseUrl}/dev/demo-users`)).status).toBe(200);
     const created = await fetch(`${m.baseUrl}/api/reports`, {
       method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2000-01-01', to: '2100-12-31' } }),
@@ -84,9 +89,14 @@ describe('npm start', () => {
   it('when DATABASE_URL names a platform database, then it migrates it and never seeds it', async () => {
     const db = await createTestDatabase({ migrated: false });
     cleanups.push(() => db.drop());
-    const m = await startModule({ DATABASE_URL: db.url, JWT_SECRET: 'segredo-de-teste', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'reports-ext-')) }, /Reports module running/);
+    // No JWT_SECRET: one is generated, but the database is not the demo one, so no demo login either.
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reports-ext-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const m = await startModule({ DATABASE_URL: db.url, DATA_DIR: dataDir, NODE_ENV: 'development' }, /Reports module running/);
     cleanups.push(() => void m.child.kill('SIGKILL'));
     expect(m.output()).not.toContain('export TOKEN=');
+    expect((await fetch(`${m.baseUrl}/dev/demo-users`)).status).toBe(404);
+    expect((await fetch(`${m.baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":1}' })).status).toBe(404);
     const [{ companies }] = await db.sql<{ companies: number }[]>`select count(*)::int as companies from public.companies`;
     expect(companies).toBe(0);
     const migrations = await db.sql<{ name: string }[]>`select name from reports.schema_migrations order by name`;
@@ -94,4 +104,40 @@ describe('npm start', () => {
     m.child.kill('SIGINT');
     expect(await m.exited, m.output()).toBe(0);
   }, 240_000);
+
+  it('when the embedded database runs under a given JWT_SECRET, then no demo login and no demo token; METRICS_ADDRESS moves /metrics', async () => {
+    expect(embeddedDataDir, 'runs after the embedded walk-through, on its seeded folder').toBeDefined();
+    const metricsPort = await freePort();
+    const m = await startModule(
+      { DATA_DIR: embeddedDataDir!, JWT_SECRET: 'um-segredo-dado-pelo-operador', NODE_ENV: 'development', METRICS_ADDRESS: `127.0.0.1:${metricsPort}` },
+      /Reports module running/,
+    );
+    cleanups.push(() => void m.child.kill('SIGKILL'));
+    expect(m.output()).not.toContain('export TOKEN=');
+    expect(m.output()).toMatch(/Demo login \(\/dev\): +off/);
+    expect((await fetch(`${m.baseUrl}/dev/demo-users`)).status).toBe(404);
+    expect((await fetch(`${m.baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":1}' })).status).toBe(404);
+    // The public port no longer serves the metrics; their own address does.
+    expect((await fetch(`${m.baseUrl}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('reports_started_total');
+    m.child.kill('SIGINT');
+    expect(await m.exited, m.output()).toBe(0);
+  }, 240_000);
+
+  it('when NODE_ENV=production and JWT_SECRET is short, then each entry point refuses to start with the reason', async () => {
+    for (const entry of ['src/main.ts', 'src/server.ts', 'src/worker.ts']) {
+      const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), entry], {
+        cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', JWT_SECRET: 'curto', DATABASE_URL: 'postgres://127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      });
+      let err = '';
+      child.stderr!.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code, `${entry}: ${err}`).toBe(1);
+      expect(err, entry).toMatch(/refusing to start: JWT_SECRET is 5 bytes long; NODE_ENV=production needs at least 32/);
+      expect(err, entry).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    }
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveLinkSigningKey } from '../../src/config';
 import { createCompany, type CompanyFixture } from '../setup/fixtures';
 import { downloadReport, requestReport } from '../setup/fixtures-messages';
 import { startStack, type Stack } from '../setup/stack';
@@ -124,9 +125,20 @@ describe('local download links', () => {
     }
   });
 
+  it('when a link is signed with the JWT secret itself (links made before the derived key), then 403: it stops verifying', async () => {
+    const key = decodeURIComponent(mine.link.pathname.replace(/^\/files\//, ''));
+    const expires = mine.link.searchParams.get('expires')!;
+    const name = mine.link.searchParams.get('name')!;
+    const withJwtSecret = createHmac('sha256', stack.jwtSecret).update(`v1\n${key}\n${expires}\n${name}`).digest('hex');
+    const withDerivedKey = createHmac('sha256', deriveLinkSigningKey(stack.jwtSecret)).update(`v1\n${key}\n${expires}\n${name}`).digest('hex');
+    expect(mine.link.searchParams.get('signature')).toBe(withDerivedKey);
+    const res = await fetchLink(withParam(mine.link, 'signature', withJwtSecret));
+    expect(res.status).toBe(403);
+  });
+
   it('when even a validly signed link names a key outside the folder (a leaked secret), then 404 and nothing is read', async () => {
     const sign = (key: string, expires: string, name: string) =>
-      createHmac('sha256', stack.jwtSecret).update(`v1\n${key}\n${expires}\n${name}`).digest('hex');
+      createHmac('sha256', deriveLinkSigningKey(stack.jwtSecret)).update(`v1\n${key}\n${expires}\n${name}`).digest('hex');
     const expires = String(Math.floor(Date.now() / 1000) + 3600);
     for (const key of ['../../../../../etc/passwd', `reports/../../${path.basename(secretFile)}`, 'reports/./x.csv', 'a\\..\\b']) {
       const url = `/files/${key.split('/').map(encodeURIComponent).join('/')}?expires=${expires}&name=x.csv&signature=${sign(key, expires, 'x.csv')}`;
