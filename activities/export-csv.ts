@@ -18,7 +18,7 @@ import { copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { PartBuffers } from '../src/csv/part-buffers';
-import { QueryParams, buildCopySql, buildCountSql, type ReportQuery } from '../src/reports/query';
+import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, UnscopedQueryError, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
 import { storageKeys, type ExportResult } from './records';
@@ -97,7 +97,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
       counting.catch(() => {}); // observed before the first progress, or after the COPY
 
-      const copySql = buildCopySql(query, params, checkpoint.cursor);
+      const copySql = await runQuery(async () => buildCopySql(query, params, checkpoint.cursor));
       const splitter = new CopyRowSplitter(query.kind === 'keyset');
       const pending = new PartBuffers(partBytes);
 
@@ -130,7 +130,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
 
       await runQuery(() =>
         transaction(sql, 'isolation level repeatable read read only', async (tx) => {
-          for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
+          await scopeTransaction(tx, params);
           const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
           try {
             for await (const chunk of stream) {
@@ -195,10 +195,10 @@ function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number |
 
 async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams): Promise<void> {
   if (query.kind !== 'keyset') return;
-  const countSql = buildCountSql(query, params);
   const [{ n }] = await runQuery(() =>
     transaction(sql, 'read only', async (tx) => {
-      for (const [name, value] of params.settings) await tx`select set_config(${name}, ${value}, true)`;
+      const countSql = buildCountSql(query, params);
+      await scopeTransaction(tx, params);
       return tx.unsafe<{ n: number }[]>(countSql);
     }),
   );
@@ -211,6 +211,7 @@ async function runQuery<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
+    if (err instanceof UnscopedQueryError) throw ApplicationFailure.nonRetryable(`report query refused: ${err.message}`, 'QueryFailed');
     if (typeof code === 'string' && /^(42|22|2F|0A|44)/.test(code)) {
       throw ApplicationFailure.nonRetryable(`report query failed: ${(err as Error).message} (SQLSTATE ${code})`, 'QueryFailed');
     }

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { REPORTS } from '../reports';
 
 export function catalogueRoutes(): Router {
-  const catalogue = REPORTS.map((r) => ({
+  // Built once per registry size: a type registered at run time (tests) shows on the next request.
+  let built: { size: number; body: unknown } | undefined;
+  const catalogue = () => REPORTS.map((r) => ({
     type: r.type,
     name: r.name,
     description: r.description,
@@ -14,7 +16,8 @@ export function catalogueRoutes(): Router {
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {
-    res.json({ reportTypes: catalogue });
+    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: catalogue() } };
+    res.json(built.body);
   });
   return router;
 }

@@ -21,10 +21,13 @@ export interface ReportRoutesDeps {
   maxProcessingPerCompany?: number;
 }
 
-const reportTypes = REPORTS.map((r) => r.type) as [string, ...string[]];
+/** A registered type, read from the registry when a request is validated (types can be added at run time). */
+const reportType = z.string().superRefine((type, ctx) => {
+  if (!findReport(type)) ctx.addIssue({ code: 'custom', message: `type: deve ser um destes tipos: ${REPORTS.map((r) => r.type).join(', ')}` });
+});
 
 const createBody = z.strictObject({
-  type: z.enum(reportTypes, { error: `type: deve ser um destes tipos: ${reportTypes.join(', ')}` }),
+  type: reportType,
   // Taken as sent: z.record() would drop a `__proto__` key silently, and each report's own strict schema
   // is what refuses unknown fields (`filters.__proto__: campo desconhecido`).
   filters: z
@@ -34,7 +37,7 @@ const createBody = z.strictObject({
 });
 
 const listQuery = z.strictObject({
-  type: z.enum(reportTypes, { error: `type: deve ser um destes tipos: ${reportTypes.join(', ')}` }).optional(),
+  type: reportType.optional(),
   status: z.enum(['PROCESSING', 'READY', 'ERROR'], { error: 'status: deve ser PROCESSING, READY ou ERROR' }).optional(),
 });
 

@@ -11,7 +11,7 @@
  */
 import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
-import { QueryParams, tenantPrelude } from '../reports/query';
+import { QueryParams, scopeTransaction, tenantPrelude } from '../reports/query';
 import { nameList } from '../reports/sql-helpers';
 import type { SenderKind, TicketDocument } from './ticket-html';
 
@@ -57,7 +57,7 @@ export async function loadTicketDocument(sql: Sql, req: TicketRequest): Promise<
   const prelude = tenantPrelude(q);
 
   return transaction(sql, 'isolation level repeatable read read only', async (tx) => {
-    for (const [name, value] of q.settings) await tx`select set_config(${name}, ${value}, true)`;
+    await scopeTransaction(tx, q);
 
     const [header] = await tx.unsafe<HeaderRow[]>(`${prelude}
       select t.id, t.status, t.direction, t.contract, qu.name as queue,

@@ -8,8 +8,11 @@
  *
  * Tenant isolation lives here too: every query runs under a WITH prelude that shadows each platform
  * table with the caller's company's rows (`tickets` means "this company's tickets"), so a report
- * cannot read another company's row even if its author forgets a predicate.
+ * cannot read another company's row even if its author forgets a predicate. And it fails closed: the
+ * statements run with an empty search_path (scopeTransaction), so a platform table the prelude does not
+ * shadow does not resolve at all — a query naming it fails instead of reading every company's rows.
  */
+import type postgres from 'postgres';
 
 export type SqlType = 'bigint' | 'bigint[]' | 'text' | 'text[]' | 'boolean' | 'date' | 'timestamptz' | 'numeric';
 
@@ -38,6 +41,7 @@ export interface WholeQuery {
 
 export type ReportQuery = KeysetQuery | WholeQuery;
 
+/** Platform tables with a company_id of their own (companies: its id), shadowed one for one. */
 const PLATFORM_TABLES = [
   'companies', 'users', 'queues', 'whatsapps', 'contacts', 'tags', 'tickets', 'ticket_trackings',
   'messages', 'campaigns', 'cost_centers', 'official_messages', 'webhook_events', 'access_logs',
@@ -94,21 +98,58 @@ function toArrayLiteral(values: readonly (string | number)[]): string {
   return `{${items.join(',')}}`;
 }
 
+/** Link tables without a company_id: scoped through the row they belong to. */
+const LINK_TABLES = {
+  user_queues: 'select uq.* from public.user_queues uq join public.users u on u.id = uq.user_id where u.company_id = $company',
+  ticket_tags: 'select tt.* from public.ticket_tags tt join public.tickets t on t.id = tt.ticket_id where t.company_id = $company',
+} as const;
+
+/** Every platform table a report may name (a test checks this against the platform migration). */
+export const SCOPED_TABLES: readonly string[] = [...PLATFORM_TABLES, ...Object.keys(LINK_TABLES)];
+
 /** Shadows every platform table with the company's own rows. */
 export function tenantPrelude(q: QueryParams): string {
   const scoped = PLATFORM_TABLES.map((t) => {
     const column = t === 'companies' ? 'id' : 'company_id';
     return `${t} as not materialized (select * from public.${t} where ${column} = ${q.companyId})`;
   });
-  scoped.push(
-    `user_queues as not materialized (select uq.* from public.user_queues uq join public.users u on u.id = uq.user_id where u.company_id = ${q.companyId})`,
-    `ticket_tags as not materialized (select tt.* from public.ticket_tags tt join public.tickets t on t.id = tt.ticket_id where t.company_id = ${q.companyId})`,
-  );
+  for (const [t, body] of Object.entries(LINK_TABLES)) {
+    scoped.push(`${t} as not materialized (${body.replace('$company', q.companyId)})`);
+  }
   return `with ${scoped.join(',\n')}`;
+}
+
+/**
+ * The one place a report statement's transaction is prepared: an empty search_path, so that only the
+ * prelude's names (and schema-qualified ones) resolve, then the query's bound settings — in one round trip.
+ */
+export async function scopeTransaction(tx: postgres.TransactionSql<Record<string, never>>, q: QueryParams): Promise<void> {
+  const names = ['search_path', ...q.settings.map(([name]) => name)];
+  const values = ['', ...q.settings.map(([, value]) => value)];
+  await tx`select count(set_config(s.name, s.value, true)) from unnest(${names}::text[], ${values}::text[]) as s(name, value)`;
+}
+
+/** A report definition's mistake: it will fail on every attempt. */
+export class UnscopedQueryError extends Error {
+  readonly code = 'UNSCOPED_QUERY';
+}
+
+/**
+ * A report's own SQL names tables as the prelude shadows them. A schema-qualified platform name would
+ * step around the prelude (the empty search_path stops only unqualified ones), so it is refused here.
+ */
+function assertScoped(query: ReportQuery): void {
+  const text = query.kind === 'whole'
+    ? [query.sql, ...(query.ctes ?? []).map(([, body]) => body)].join('\n')
+    : [...query.select, query.from, ...query.where].join('\n');
+  if (/\bpublic\s*\.|\bpg_temp\s*\./i.test(text)) {
+    throw new UnscopedQueryError('a report query may not name a schema-qualified platform table: the tenant prelude shadows them');
+  }
 }
 
 /** The statement to COPY: one page of a keyset query after `cursor`, or the whole query. */
 export function buildCopySql(query: ReportQuery, q: QueryParams, cursor: string[] | null): string {
+  assertScoped(query);
   const prelude = tenantPrelude(q);
   if (query.kind === 'whole') {
     const ctes = (query.ctes ?? []).map(([name, body]) => `,\n${name} as (${body})`).join('');
@@ -129,6 +170,7 @@ order by ${query.key.map((k) => k.expr).join(', ')}`;
 
 /** How many rows a keyset query will give: the total shown in progress. */
 export function buildCountSql(query: KeysetQuery, q: QueryParams): string {
+  assertScoped(query);
   return `${tenantPrelude(q)}
 select count(*)::bigint as n from ${query.from}
 ${query.where.length ? `where ${query.where.join('\n  and ')}` : ''}`;
