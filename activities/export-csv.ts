@@ -14,7 +14,7 @@
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
-import { copyOut } from '../src/db/copy-out';
+import { cancelQuietly, copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { PartBuffers } from '../src/csv/part-buffers';
@@ -59,10 +59,15 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
 
   return {
     async exportCsvReport(reportId: string): Promise<ExportResult> {
-      const { attempt } = Context.current().info;
+      const ctx = Context.current();
+      const { attempt } = ctx.info;
       try {
         return await exportCsv(reportId);
       } catch (err) {
+        // Whatever the cancelled statement answered (57014), the export stopped because it was asked to.
+        if (ctx.cancellationSignal.aborted && !(err instanceof CancelledFailure)) {
+          throw new CancelledFailure('the report was deleted: its export stopped', undefined, err as Error);
+        }
         throw lastAttemptGivesUp(err, attempt, deps.maxAttempts);
       }
     },
@@ -77,10 +82,16 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
     const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined);
     let checkpoint: ExportCheckpoint = start?.checkpoint ?? { cursor: null, parts: 0, rows: 0 };
     const beat = setInterval(() => ctx.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
+    // A cancellation must stop PostgreSQL's work too, even a COPY that waits on a lock and sends nothing
+    // (and so would never see the cancellation): its statements are cancelled on the server.
+    const statements = new RunningStatements();
+    const stopStatements = () => statements.cancelAll();
+    ctx.cancellationSignal.addEventListener('abort', stopStatements);
     try {
       return await streamToStorage();
     } finally {
       clearInterval(beat);
+      ctx.cancellationSignal.removeEventListener('abort', stopStatements);
     }
 
     async function streamToStorage(): Promise<ExportResult> {
@@ -94,7 +105,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       const query = report.query(filters, params, reportCtx);
       // The total (for progress) is counted on another connection while the rows stream: counting first
       // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
-      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
+      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params, statements);
       counting.catch(() => {}); // observed before the first progress, or after the COPY
 
       const copySql = await runQuery(async () => buildCopySql(query, params, checkpoint.cursor));
@@ -131,7 +142,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       await runQuery(() =>
         transaction(sql, 'isolation level repeatable read read only', async (tx) => {
           await scopeTransaction(tx, params);
-          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`);
+          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`, statements.track());
           try {
             for await (const chunk of stream) {
               if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
@@ -148,10 +159,12 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
             await storing.catch(() => {});
             throw err;
           }
+          // A COPY cancelled on the server may end its stream quietly: never take that for the file's end.
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('the report was deleted');
           splitter.finish();
           await flush();
           await storing;
-        }),
+        }).finally(() => statements.untrack()),
       );
       await counting;
 
@@ -193,16 +206,57 @@ function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number |
   return ApplicationFailure.create({ message: `${(err as Error)?.message ?? String(err)} (attempt ${attempt} of ${maxAttempts})`, nonRetryable: true, cause: err as Error });
 }
 
-async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams): Promise<void> {
+async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams, statements: RunningStatements): Promise<void> {
   if (query.kind !== 'keyset') return;
   const [{ n }] = await runQuery(() =>
     transaction(sql, 'read only', async (tx) => {
-      const countSql = buildCountSql(query, params);
       await scopeTransaction(tx, params);
-      return tx.unsafe<{ n: number }[]>(countSql);
+      return statements.run(() => tx.unsafe<{ n: number }[]>(buildCountSql(query, params)));
     }),
   );
   await sql`update reports.reports set progress_total = ${n} where id = ${reportId}`;
+}
+
+/**
+ * The export's running report statements: cancelAll() cancels them in PostgreSQL, each with a cancel
+ * request on a connection of its own (the pool may be full of exactly these statements).
+ */
+class RunningStatements {
+  private readonly cancels = new Set<() => void>();
+  private tracked?: () => void;
+  private cancelled = false;
+
+  /** Runs one statement, cancellable while it runs. */
+  async run<T>(start: () => PromiseLike<T> & { cancel(): void }): Promise<T> {
+    if (this.cancelled) throw new CancelledFailure('the report was deleted');
+    const statement = start();
+    const cancel = () => cancelQuietly(statement);
+    this.cancels.add(cancel);
+    try {
+      return await statement;
+    } finally {
+      this.cancels.delete(cancel);
+    }
+  }
+
+  /** For a statement that outlives one call (the COPY): registers its cancel until untrack(). */
+  track(): (cancel: () => void) => void {
+    return (cancel) => {
+      this.tracked = cancel;
+      this.cancels.add(cancel);
+      if (this.cancelled) cancel();
+    };
+  }
+
+  untrack(): void {
+    if (this.tracked) this.cancels.delete(this.tracked);
+    this.tracked = undefined;
+  }
+
+  cancelAll(): void {
+    this.cancelled = true;
+    for (const cancel of this.cancels) cancel();
+  }
 }
 
 /** PostgreSQL errors in our SQL or data will fail again: do not retry them. Connection trouble will pass. */

@@ -85,6 +85,8 @@ export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage;
       const [row] = await sql<{ objectKey: string | null }[]>`
         select object_key as "objectKey" from reports.reports where id = ${reportId}`;
       if (row?.objectKey) await storage.delete(row.objectKey);
+      // Runs once the export has stopped (the workflow waits for its cancellation): the slot is free.
+      await sql`delete from reports.cancellations where report_id = ${reportId}`;
     },
   };
 }

@@ -10,7 +10,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import { ChromiumMissingError, PdfBrowser } from '../src/pdf/browser';
-import { loadTicketDocument } from '../src/pdf/load-ticket';
+import { TicketTooLargeError, loadTicketDocument } from '../src/pdf/load-ticket';
 import { renderTicketPdf } from '../src/pdf/render';
 import type { ReportStorage } from '../src/storage/storage';
 import type { ExportResult } from './records';
@@ -44,6 +44,9 @@ export function createPdfActivities(deps: PdfActivityDeps) {
         ctx.heartbeat();
         const doc = await loadTicketDocument(sql, {
           companyId: job.companyId, timezone: job.timezone, ticketId: filters.ticketId, requestedAt: job.createdAt,
+        }).catch((err: unknown) => {
+          if (err instanceof TicketTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TicketTooLarge');
+          throw err;
         });
         if (!doc) throw ApplicationFailure.nonRetryable(`ticket ${filters.ticketId} not found in company ${job.companyId}`, 'TicketNotFound');
         await sql`update reports.reports set progress_total = ${doc.messages.length} where id = ${reportId}`;

@@ -32,6 +32,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_METRICS_ADDRESS: optionalString,
+  EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
+  EVENT_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).max(100_000).default(200),
   METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port, e.g. 127.0.0.1:9464'),
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
 });
@@ -64,6 +66,8 @@ export type Config = {
   /** host:port where a worker serves the Temporal SDK's Prometheus metrics (unset: not served). */
   workerMetricsAddress: string | undefined;
   migrate: boolean;
+  /** Live event streams (GET /api/reports/events) open at once in one API process, per user and per company. */
+  eventStreams: { perUser: number; perCompany: number };
   /** host:port where the API serves /metrics instead of on its public port (unset: on the public port). */
   metricsAddress: string | undefined;
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
@@ -128,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     metricsAddress: e.METRICS_ADDRESS,
+    eventStreams: { perUser: e.EVENT_STREAMS_PER_USER, perCompany: e.EVENT_STREAMS_PER_COMPANY },
     migrate: e.MIGRATE === 'true',
     dataDir,
     export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },

@@ -31,6 +31,9 @@ export class AppError extends Error {
   static conflict(message: string): AppError {
     return new AppError(409, 'conflict', message);
   }
+  static tooManyRequests(message: string, retryAfterSeconds: number): AppError {
+    return new AppError(429, 'too-many-requests', message, [], { 'Retry-After': String(retryAfterSeconds) });
+  }
   static gone(message: string): AppError {
     return new AppError(410, 'gone', message);
   }

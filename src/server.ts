@@ -16,7 +16,9 @@ export async function runApi(
   deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; demoLogin?: boolean },
 ): Promise<{ server: Server; metricsUrl: string | undefined; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
-  const events = new ReportEventHub(deps.sql, { log: deps.log.info });
+  const events = new ReportEventHub(deps.sql, {
+    log: deps.log.info, maxStreamsPerUser: config.eventStreams.perUser, maxStreamsPerCompany: config.eventStreams.perCompany,
+  });
   const app = buildApp({
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
     maxProcessingPerCompany: config.maxProcessingPerCompany,

@@ -38,6 +38,8 @@ export const USER_MESSAGES: Record<string, string> = {
   QueryFailed: 'O banco de dados recusou a consulta deste relatório. A equipe técnica foi avisada.',
   StorageFailed: 'Não foi possível gravar o arquivo do relatório. Tente novamente em alguns minutos.',
   TicketNotFound: 'O ticket não existe mais nesta empresa.',
+  TicketTooLarge:
+    'Este ticket tem mensagens demais para um PDF (o limite é 20.000). Exporte a conversa inteira pelo relatório Histórico de Atendimento (CSV).',
   PdfFailed: 'Não foi possível gerar o PDF deste ticket. Tente novamente em alguns minutos.',
   ChromiumMissing: 'O gerador de PDF não está disponível neste servidor. A equipe técnica foi avisada.',
 };

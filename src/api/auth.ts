@@ -21,33 +21,46 @@ export function currentUser(req: Request): CurrentUser {
   return (req as Request & { user: CurrentUser }).user;
 }
 
+/** The token's user, and when the token stops being valid (a live stream ends then). */
+export interface Authenticated {
+  user: CurrentUser;
+  tokenExpiresAt: Date;
+}
+
 /** Tokens come in `Authorization: Bearer`, or `?access_token=` where headers cannot be set (EventSource). */
 export function authenticate(sql: Sql, secret: string, options: { allowQueryToken?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
     try {
-      const token = bearer(req) ?? (options.allowQueryToken ? queryToken(req) : undefined);
-      if (!token) throw AppError.unauthorized();
-      let claims: Claims;
-      try {
-        claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as Claims;
-      } catch (err) {
-        const expired = err instanceof jwt.TokenExpiredError;
-        throw AppError.unauthorized(expired ? 'O token expirou: entre novamente.' : 'Token inválido.');
-      }
-      const userId = typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : NaN;
-      if (!Number.isSafeInteger(userId) || typeof claims.companyId !== 'number' || typeof claims.exp !== 'number') {
-        throw AppError.unauthorized('Token inválido: faltam as claims sub, companyId ou exp.');
-      }
-      const [user] = await sql<CurrentUser[]>`
-        select id, company_id as "companyId", name, profile from public.users
-        where id = ${userId} and company_id = ${claims.companyId} and deleted_at is null`;
-      if (!user) throw AppError.unauthorized('Usuário inexistente, removido ou de outra empresa.');
-      (req as Request & { user: CurrentUser }).user = user;
+      (req as Request & { user: CurrentUser }).user = (await authenticateRequest(sql, secret, req, options)).user;
       next();
     } catch (err) {
       next(err);
     }
   };
+}
+
+/** Checks the request's token and reads its user from the database; AppError 401 otherwise. */
+export async function authenticateRequest(
+  sql: Sql, secret: string, req: Request, options: { allowQueryToken?: boolean } = {},
+): Promise<Authenticated> {
+  const token = bearer(req) ?? (options.allowQueryToken ? queryToken(req) : undefined);
+  if (!token) throw AppError.unauthorized();
+  let claims: Claims;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as Claims;
+  } catch (err) {
+    const expired = err instanceof jwt.TokenExpiredError;
+    throw AppError.unauthorized(expired ? 'O token expirou: entre novamente.' : 'Token inválido.');
+  }
+  const userId = typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : NaN;
+  if (!Number.isSafeInteger(userId) || typeof claims.companyId !== 'number' || typeof claims.exp !== 'number') {
+    throw AppError.unauthorized('Token inválido: faltam as claims sub, companyId ou exp.');
+  }
+  const [user] = await sql<CurrentUser[]>`
+    select id, company_id as "companyId", name, profile from public.users
+    where id = ${userId} and company_id = ${claims.companyId} and deleted_at is null`;
+  if (!user) throw AppError.unauthorized('Usuário inexistente, removido ou de outra empresa.');
+  return { user, tokenExpiresAt: new Date(claims.exp * 1000) };
 }
 
 function bearer(req: Request): string | undefined {

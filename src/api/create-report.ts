@@ -32,6 +32,8 @@ export interface CreatedReport {
 
 /** What a client waiting for a free slot should wait, in seconds: about the time a typical report takes. */
 export const RETRY_AFTER_SECONDS = 30;
+/** The longest a deleted report's stopping work holds a processing slot (its heartbeat timeout is 30 s). */
+export const CANCELLATION_HOLDS_SLOT = '10 minutes';
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /**
@@ -85,8 +87,12 @@ export async function createReport(
         return previous.id;
       }
     }
+    // Deleted reports whose work is still stopping count too (migration 012); a cancellation never holds
+    // its slot for more than CANCELLATION_HOLDS_SLOT (a worker that died mid-cancel).
     const [{ processing }] = await tx<{ processing: number }[]>`
-      select count(*)::int as processing from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING'`;
+      select (select count(*) from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING')
+           + (select count(*) from reports.cancellations where company_id = ${user.companyId}
+                and requested_at > now() - ${CANCELLATION_HOLDS_SLOT}::interval) ::int as processing`;
     if (processing >= maxProcessing) {
       throw new AppError(429, 'too-many-processing',
         `A sua empresa já tem ${processing} relatórios em processamento, o máximo permitido é ${maxProcessing}. ` +

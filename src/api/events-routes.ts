@@ -1,14 +1,22 @@
 // GET /api/reports/events: the SSE stream of the caller's company (report-events.ts does the work).
 import { Router } from 'express';
 import type { Sql } from '../db/connection';
-import { authenticate, currentUser } from './auth';
+import { authenticateRequest } from './auth';
 import type { ReportEventHub } from './report-events';
 
 export function eventRoutes(deps: { sql: Sql; jwtSecret: string; events: ReportEventHub }): Router {
   const router = Router();
-  // EventSource cannot send headers: the token may come as ?access_token= here, and only here.
-  router.get('/reports/events', authenticate(deps.sql, deps.jwtSecret, { allowQueryToken: true }), async (req, res) => {
-    await deps.events.serve(req, res, currentUser(req));
+  router.get('/reports/events', async (req, res, next) => {
+    // Watched before anything is awaited: a client that leaves during authentication is never registered.
+    let left = false;
+    res.once('close', () => (left = true));
+    try {
+      // EventSource cannot send headers: the token may come as ?access_token= here, and only here.
+      const { user, tokenExpiresAt } = await authenticateRequest(deps.sql, deps.jwtSecret, req, { allowQueryToken: true });
+      await deps.events.serve(res, user, { tokenExpiresAt, left: () => left });
+    } catch (err) {
+      next(err);
+    }
   });
   return router;
 }

@@ -12,8 +12,9 @@
  * its list with the snapshot and applies events in order always ends with the database's state. If the
  * LISTEN connection drops, NOTIFYs in the gap are lost: on reconnect every stream gets a new snapshot.
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Sql } from '../db/connection';
+import { AppError } from '../errors';
 import type { CurrentUser } from './auth';
 import { EventStream, type ReportEvent } from './event-stream';
 import { loadPermissions, mayUse, visibleTo, type TypePermissions } from './permissions';
@@ -35,7 +36,13 @@ export interface ReportEventHubOptions {
   /** Progress-only changes of one report are sent at most this often (status changes at once). */
   progressIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Open streams allowed at once per user and per company in this API process; beyond them, 429. */
+  maxStreamsPerUser?: number;
+  maxStreamsPerCompany?: number;
 }
+
+/** What a client refused for too many streams should wait before trying again, in seconds. */
+export const STREAM_RETRY_AFTER_SECONDS = 30;
 
 export class ReportEventHub {
   private readonly streams = new Map<number, Set<EventStream>>();
@@ -49,18 +56,51 @@ export class ReportEventHub {
   private heartbeat?: NodeJS.Timeout;
   private readonly heartbeatMs: number;
   private readonly progressIntervalMs: number;
+  private readonly maxStreamsPerUser: number;
+  private readonly maxStreamsPerCompany: number;
   private readonly log: NonNullable<ReportEventHubOptions['log']>;
 
   constructor(private readonly sql: Sql, options: ReportEventHubOptions = {}) {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.progressIntervalMs = options.progressIntervalMs ?? 1_000;
+    this.maxStreamsPerUser = options.maxStreamsPerUser ?? 5;
+    this.maxStreamsPerCompany = options.maxStreamsPerCompany ?? 200;
     this.log = options.log ?? (() => {});
   }
 
-  /** Serves one SSE connection until the client leaves (or the hub stops). */
-  async serve(_req: Request, res: Response, user: CurrentUser): Promise<void> {
+  /** Open streams of this process: all of them, or one company's. */
+  openStreams(companyId?: number): number {
+    if (companyId !== undefined) return this.streams.get(companyId)?.size ?? 0;
+    return [...this.streams.values()].reduce((n, c) => n + c.size, 0);
+  }
+
+  /**
+   * Serves one SSE connection until the client leaves, its token expires, or the hub stops. `left` says
+   * whether the client has already gone (its close was watched before the caller's first await): such a
+   * client is never registered.
+   */
+  async serve(res: Response, user: CurrentUser, session: { tokenExpiresAt: Date; left: () => boolean }): Promise<void> {
     await this.listen();
+    if (session.left()) return;
     if (!this.permissions.has(user.companyId)) await this.refreshPermissions(user.companyId);
+    if (session.left()) return;
+    const company = this.streams.get(user.companyId) ?? new Set<EventStream>();
+    const mine = [...company].filter((s) => s.user.id === user.id).length;
+    if (mine >= this.maxStreamsPerUser) {
+      throw AppError.tooManyRequests(
+        `Já há ${mine} conexões de eventos abertas para este usuário (limite ${this.maxStreamsPerUser}): feche outra aba e tente de novo.`,
+        STREAM_RETRY_AFTER_SECONDS,
+      );
+    }
+    if (company.size >= this.maxStreamsPerCompany) {
+      throw AppError.tooManyRequests(
+        `A empresa já tem ${company.size} conexões de eventos abertas (limite ${this.maxStreamsPerCompany}): tente de novo em instantes.`,
+        STREAM_RETRY_AFTER_SECONDS,
+      );
+    }
+    const lifetime = session.tokenExpiresAt.getTime() - Date.now();
+    if (lifetime <= 0) throw AppError.unauthorized('O token expirou: entre novamente.');
+
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -70,10 +110,15 @@ export class ReportEventHub {
     res.flushHeaders();
     const stream = new EventStream({ ...user }, res);
     stream.write('retry: 3000\n\n');
-    const company = this.streams.get(user.companyId) ?? new Set<EventStream>();
     this.streams.set(user.companyId, company);
     company.add(stream);
+    // The token's word ends with it: the client must come back with a new one (EventSource reconnects).
+    const expiry = setTimeout(() => {
+      stream.write('event: token.expired\ndata: {}\n\n');
+      res.end();
+    }, Math.min(lifetime, 2 ** 31 - 1));
     res.on('close', () => {
+      clearTimeout(expiry);
       company.delete(stream);
       if (company.size === 0 && this.streams.get(user.companyId) === company) this.streams.delete(user.companyId);
     });
@@ -105,8 +150,16 @@ export class ReportEventHub {
   private onListen(): void {
     // After the first time, this is a reconnect: what was notified in between is lost, so start over.
     if (this.listens++ === 0) return;
-    this.log('report events: LISTEN reconnected, sending snapshots');
-    for (const company of this.streams.values()) for (const s of company) this.resnapshot(s);
+    this.log('report events: LISTEN reconnected, re-reading permissions and sending snapshots');
+    // A permissions change in the gap was lost too. In the notice queue, so that no later event is
+    // delivered under the permissions known before the gap.
+    this.notices = this.notices
+      .then(async () => {
+        this.permissions.clear();
+        for (const companyId of this.streams.keys()) await this.refreshPermissions(companyId);
+        for (const company of this.streams.values()) for (const s of company) this.resnapshot(s);
+      })
+      .catch((err) => this.log('report events: could not re-read permissions after a reconnect', { err: String(err) }));
   }
 
   private onNotice(payload: string): void {

@@ -98,16 +98,23 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     const row = await findVisibleReport(sql, user, req.params.id);
     if (!row) throw AppError.notFound();
     if (row.status === 'PROCESSING') {
+      // First the slot it holds until its work has stopped (the workflow's cleanup releases it), then the
+      // cancel: a cleanup that ran before the row existed would leave it behind.
+      await sql`insert into reports.cancellations (report_id, company_id) values (${row.id}, ${row.companyId}) on conflict do nothing`;
       try {
         await deps.workflows.cancel(row.workflowId);
       } catch (err) {
+        await sql`delete from reports.cancellations where report_id = ${row.id}`;
         deps.log('could not cancel report workflow', { reportId: row.id, workflowId: row.workflowId, companyId: user.companyId, err: String(err) });
         throw new AppError(503, 'unavailable', 'O serviço de relatórios está indisponível. Tente novamente em alguns minutos.');
       }
       const [gone] = await sql<{ status: string; objectKey: string | null }[]>`
         delete from reports.reports where id = ${row.id} returning status, object_key as "objectKey"`;
-      // It may have finished between the read and the cancel: then its file is left to us.
-      if (gone && gone.status !== 'PROCESSING') await deleteReportFiles(storage, { ...row, objectKey: gone.objectKey });
+      // It may have finished between the read and the cancel: then its file is left to us, and no work holds a slot.
+      if (gone && gone.status !== 'PROCESSING') {
+        await sql`delete from reports.cancellations where report_id = ${row.id}`;
+        await deleteReportFiles(storage, { ...row, objectKey: gone.objectKey });
+      }
     } else {
       await deleteFinishedReport(sql, storage, row);
     }

@@ -9,6 +9,8 @@ export interface CopyOutStream extends AsyncIterable<Buffer> {
    * ROLLBACK included, and `sql.end()` would wait for it forever.
    */
   abort(): Promise<void>;
+  /** Asks the server to cancel the COPY (a request on a connection of its own: no pool slot needed). */
+  cancel(): void;
 }
 
 type CopyQuery = { readable(): Promise<Readable>; cancel(): void };
@@ -18,8 +20,8 @@ type CopyQuery = { readable(): Promise<Readable>; cancel(): void };
  * connect (the server going down) becomes an unhandled rejection, which ends the process. The same
  * request is made here with its failure handled; without that internal, the public cancel() is used.
  */
-function cancelQuietly(query: CopyQuery): void {
-  const q = query as CopyQuery & { canceller?: ((query: unknown) => Promise<unknown>) | null };
+export function cancelQuietly(query: { cancel(): void }): void {
+  const q = query as { cancel(): void; canceller?: ((query: unknown) => Promise<unknown>) | null };
   if (typeof q.canceller !== 'function') return void query.cancel();
   const canceller = q.canceller;
   q.canceller = null;
@@ -32,13 +34,19 @@ function cancelQuietly(query: CopyQuery): void {
  * with the socket still paused, read() is never called again, and the statement's end (and then the
  * transaction's COMMIT) waits forever. Calling read's hook once more after the end resumes the socket.
  */
-export async function copyOut(tx: { unsafe(q: string): CopyQuery }, copyStatement: string): Promise<CopyOutStream> {
+export async function copyOut(
+  tx: { unsafe(q: string): CopyQuery }, copyStatement: string,
+  /** Told at once how to cancel the statement: its first row may be long in coming (a sort, a lock). */
+  onStart?: (cancel: () => void) => void,
+): Promise<CopyOutStream> {
   const query = tx.unsafe(copyStatement);
+  onStart?.(() => cancelQuietly(query));
   const stream = await query.readable();
   stream.once('end', () => (stream as Readable & { _read(size: number): void })._read(0));
   return {
     // Leaving a for-await loop must not destroy the stream: abort() still has to drain it.
     [Symbol.asyncIterator]: () => stream.iterator({ destroyOnReturn: false }),
+    cancel: () => cancelQuietly(query),
     async abort() {
       if (stream.destroyed || stream.readableEnded) return; // ended, or failed with its connection
       const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));

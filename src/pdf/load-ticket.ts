@@ -49,6 +49,19 @@ interface MessageRow {
   body: string;
 }
 
+/**
+ * The most messages one PDF holds. 10,000 print in about 5 s into ~700 pages; far beyond, Chromium's memory
+ * and time grow with the page count and would put the worker's shared browser (other companies' PDFs) at
+ * risk. A longer conversation is exported whole as CSV (Histórico de Atendimento).
+ */
+export const MAX_PDF_MESSAGES = 20_000;
+
+export class TicketTooLargeError extends Error {
+  constructor(readonly messages: number) {
+    super(`the ticket has ${messages} messages; a PDF holds at most ${MAX_PDF_MESSAGES}`);
+  }
+}
+
 /** The ticket's document, or null when the company has no such ticket. */
 export async function loadTicketDocument(sql: Sql, req: TicketRequest): Promise<TicketDocument | null> {
   const q = new QueryParams(req.companyId, req.timezone);
@@ -89,6 +102,11 @@ export async function loadTicketDocument(sql: Sql, req: TicketRequest): Promise<
                      union
                      select m.user_id from messages m where m.ticket_id = ${ticketId} and m.from_me)
       order by lower(u.name) collate "und-x-icu", u.name collate "C", u.id`);
+
+    // Counted before anything is read into memory: a PDF of more than MAX_PDF_MESSAGES is refused whole.
+    const [{ count }] = await tx.unsafe<{ count: number }[]>(`${prelude}
+      select count(*)::int as count from messages m where m.ticket_id = ${ticketId}`);
+    if (count > MAX_PDF_MESSAGES) throw new TicketTooLargeError(count);
 
     const messages = await tx.unsafe<MessageRow[]>(`${prelude}
       select ${q.ts('m.created_at')} as time, m.from_me as "fromMe", m.user_id as "userId", u.name as "operatorName",

@@ -60,7 +60,9 @@ const MEDIA: Record<string, string> = {
 export const statusLabel = (status: string): string => STATUS[status] ?? status;
 export const directionLabel = (direction: string): string => DIRECTION[direction] ?? direction;
 /** The label of a media message's type; null for plain text (`chat`). */
-export const mediaLabel = (mediaType: string): string | null => (mediaType === 'chat' ? null : (MEDIA[mediaType] ?? mediaType));
+// Own keys only: a media_type of `constructor` or `__proto__` is shown as the text it is.
+export const mediaLabel = (mediaType: string): string | null =>
+  mediaType === 'chat' ? null : Object.hasOwn(MEDIA, mediaType) ? MEDIA[mediaType] : mediaType;
 
 export function senderName(m: Pick<TicketMessage, 'kind' | 'operatorName'>): string {
   if (m.kind === 'customer') return 'Cliente';

@@ -21,7 +21,7 @@ export const numbers = defineReport<z.infer<typeof filters>>({
     const month = monthBounds(f.month, q, ctx);
     return {
       kind: 'keyset',
-      select: ['w.number', 'w.waba_id', q.ts('w.activated_at'), 'w.status'],
+      select: ['reports.fmt_ident(w.number)', 'reports.fmt_ident(w.waba_id)', q.ts('w.activated_at'), 'w.status'],
       from: 'whatsapps w',
       where: [`w.activated_at < ${month.end}`, `(w.deactivated_at is null or w.deactivated_at >= ${month.start})`],
       key: [{ expr: 'w.id', type: 'bigint' }],

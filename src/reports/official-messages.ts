@@ -77,9 +77,9 @@ export const officialMessages = defineReport<Filters>({
   query: (f, q) => ({
     kind: 'keyset',
     select: [
-      'om.wamid',
-      'om.contact_number',
-      'w.number',
+      'reports.fmt_ident(om.wamid)',
+      'reports.fmt_ident(om.contact_number)',
+      'reports.fmt_ident(w.number)',
       `case om.message_type when 'hsm' then 'HSM' when 'session' then 'Sessão' end`,
       'reports.fmt_text(om.template_name)',
       q.ts('om.sent_at'),

@@ -28,7 +28,7 @@ export const ticketSummary = defineReport<z.infer<typeof filters>>({
     kind: 'keyset',
     select: [
       't.id::text',
-      'c.number',
+      'reports.fmt_ident(c.number)',
       `case t.direction when 'outbound' then 'Ativo' else 'Receptivo' end`,
       q.ts('t.created_at'),
       'reports.fmt_text(t.last_message)',

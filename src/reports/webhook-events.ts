@@ -43,11 +43,11 @@ export const webhookEvents = defineReport<z.infer<typeof filters>>({
   query: (f, q) => ({
     kind: 'keyset',
     select: [
-      'e.event_type',
+      'reports.fmt_ident(e.event_type)',
       'e.http_status::text',
       'reports.fmt_text(c.name)',
-      'e.contact_number',
-      'e.request_id',
+      'reports.fmt_ident(e.contact_number)',
+      'reports.fmt_ident(e.request_id)',
       q.ts('e.created_at'),
       '(e.attempts - 1)::text',
     ],

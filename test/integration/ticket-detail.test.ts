@@ -208,6 +208,24 @@ describe('ticket_detail through the HTTP API', () => {
     expect(pages.join('\n')).toContain('Cliente · 03/10/2026 09:00:00\nMensagem 1 de 10000 — início');
     expect(pages.join('\n')).toContain('Operador Loja São Paulo · 03/10/2026 11:46:39\nMensagem 10000 de 10000 — início');
   }, 420_000);
+
+  it('when a ticket has 100,000 messages, then the report ends in ERROR with a plain message, and the next company\'s PDF still prints', async () => {
+    const count = 100_000;
+    const contact = await createContact(stack.sql, sp.id, 'Cliente Interminável', '5511966665555');
+    const huge = await createTicket(stack.sql, sp.id, { contactId: contact, whatsappId: sp.whatsapp, createdAt: '2026-10-04T12:00:00Z' });
+    await createConversationInBulk(stack.sql, sp.id, { ticketId: huge, contactId: contact, operatorId: sp.user, count, firstAt: '2026-10-04T12:00:00Z' });
+    const res = await stack.api(`/api/tickets/${huge}/export`, { method: 'POST', token });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const report = await stack.waitForReport(id, token, 60_000);
+    expect(report).toMatchObject({ status: 'ERROR', error: { message: USER_MESSAGES.TicketTooLarge }, sizeBytes: null });
+    expect(report.error.message).toMatch(/Histórico de Atendimento/);
+    // The worker and its shared Chromium are fine: another company's ticket prints at once.
+    const otherToken = stack.tokenFor({ id: other.admin, companyId: other.id });
+    const { report: next, pages } = await exportTicket(otherTicket, otherToken);
+    expect(next.status).toBe('READY');
+    expect(pages.length).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 describe('ticket_detail when Chromium is missing', () => {

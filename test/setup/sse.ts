@@ -52,6 +52,11 @@ export class SseClient {
     return this.events.filter((e) => e.event !== 'snapshot' && e.data?.id === id);
   }
 
+  /** True once the server ended the stream (or close() was called). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     this.closed = true;
     this.abort.abort();

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
 import { ReportEventHub, type ReportEventHubOptions } from '../../src/api/report-events';
 import { freePort } from '../../src/dev/ports';
-import type { Sql } from '../../src/db/connection';
+import { connect, type Sql } from '../../src/db/connection';
 import { GcsStorage, LocalStorage, ensureBucket } from '../../src/storage';
 import type { ReportStorage } from '../../src/storage/storage';
 import { ReportWorkflows } from '../../src/temporal/client';
@@ -52,7 +52,9 @@ export interface Stack {
   storage: ReportStorage;
   workflows: ReportWorkflows;
   jwtSecret: string;
-  tokenFor(user: { id: number; companyId: number }): string;
+  /** The in-process API's event hub (its open streams, for tests of the event stream). */
+  events: ReportEventHub;
+  tokenFor(user: { id: number; companyId: number }, ttlSeconds?: number): string;
   api(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
   waitForReport(id: string, token: string, timeoutMs?: number): Promise<Record<string, any>>;
   startApiProcess(): Promise<ApiProcess>;
@@ -87,8 +89,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   bundle ??= bundleWorkflows();
+  // The worker has a pool of its own, as in production (its own process): exports that wait on PostgreSQL
+  // cannot starve the API's connections.
+  const workerSql = connect(db.url);
   const { worker, connection } = await createReportWorker({
-    sql: db.sql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
+    sql: workerSql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
   });
@@ -150,7 +155,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     baseUrl, taskQueue, retentionScheduleId, sql: db.sql, storage, workflows, jwtSecret, api, startApiProcess,
-    tokenFor: (user) => signToken(jwtSecret, user),
+    events,
+    tokenFor: (user, ttlSeconds) => signToken(jwtSecret, user, ttlSeconds),
     async waitForReport(id, token, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -172,6 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       worker.shutdown();
       await workerDone;
       await connection.close();
+      await workerSql.end({ timeout: 5 });
       await db.drop();
       rmSync(filesDir, { recursive: true, force: true });
     },
