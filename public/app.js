@@ -113,6 +113,7 @@ function logout() {
   state.source?.close();
   clearInterval(state.timer);
   state.reports.clear();
+  announceSession(false);
   showLogin();
 }
 
@@ -131,6 +132,12 @@ async function enter(token) {
   renderCatalogue();
   connectEvents();
   state.timer = setInterval(refreshIfProcessing, 10_000);
+  announceSession(true);
+}
+
+// ---- Other sections of the page (business-hours.js) start and stop with the session, using these helpers. ----
+function announceSession(active) {
+  document.dispatchEvent(new CustomEvent('reports:session', { detail: active ? { api, problemOf } : null }));
 }
 
 // ---- Catalogue and filter forms, built from the JSON Schema of each type. ----

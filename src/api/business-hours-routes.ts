@@ -11,8 +11,10 @@ export function businessHoursRoutes(deps: { sql: Sql }): Router {
   const router = Router();
 
   // Everyone of the company may read them: they explain the numbers of their reports.
+  // `Allow` tells a client (the page) whether this user may change them, without a second request.
   router.get('/business-hours', async (req, res) => {
-    res.json(await loadBusinessHours(sql, currentUser(req).companyId));
+    const user = currentUser(req);
+    res.set('Allow', user.profile === 'admin' ? 'GET, PUT' : 'GET').json(await loadBusinessHours(sql, user.companyId));
   });
 
   router.put('/business-hours', async (req, res) => {

@@ -86,6 +86,13 @@ describe('/api/business-hours', () => {
     expect(await get(tokens.adminA)).toEqual(before);
   });
 
+  it('when GET answers, then its Allow header offers PUT to admins only', async () => {
+    const allow = async (token: string) => (await stack.api('/api/business-hours', { token })).headers.get('allow');
+    expect(await allow(tokens.adminA)).toBe('GET, PUT');
+    expect(await allow(tokens.supervisorA)).toBe('GET');
+    expect(await allow(tokens.userA)).toBe('GET');
+  });
+
   it('when there is no token, then 401', async () => {
     expect((await stack.api('/api/business-hours')).status).toBe(401);
     expect((await stack.api('/api/business-hours', { method: 'PUT', body: JSON.stringify({ week: EMPTY_WEEK }) })).status).toBe(401);
