@@ -5,7 +5,6 @@ import type { Sql } from '../db/connection';
 import { defineReport, type FieldProblem } from './definition';
 import { hasBusinessHours } from './business-hours';
 import { refineDateRange } from './filters';
-import type { QueryParams } from './query';
 import { byName, checkServiceFilters, nameOrLabel, serviceFilterFields, servicePopulation } from './service-population';
 
 export const TIME_BASES = ['calendar', 'business'] as const;
@@ -29,11 +28,14 @@ async function checkBusinessHours(sql: Sql, companyId: number, f: StatisticsFilt
 
 /**
  * Seconds from `a` to `b`; null when either is missing, so the tracking is left out of that time's mean,
- * median and P90. Business time is `reports.business_seconds` (013_business_hours.sql).
+ * median and P90. Business time is `reports.business_seconds_in` (013_business_hours.sql) over the company's
+ * settings, read once from the one-row CTE `bh`.
  */
-function durationSql(f: StatisticsFilters, q: QueryParams) {
+function durationSql(f: StatisticsFilters) {
+  // Uncorrelated sub-selects: InitPlans, evaluated once per query (a join to `bh` could rescan it per row).
+  const BUSINESS_SETTINGS = ['tz', 'dows', 'starts', 'ends', 'holidays'].map((c) => `(select ${c} from bh)`).join(', ');
   return f.timeBasis === 'business'
-    ? (a: string, b: string) => `reports.business_seconds(${q.companyId}, ${a}, ${b})`
+    ? (a: string, b: string) => `reports.business_seconds_in(${a}, ${b}, ${BUSINESS_SETTINGS})`
     : (a: string, b: string) => `extract(epoch from ${b} - ${a})`;
 }
 
@@ -72,7 +74,7 @@ export const serviceStatistics = defineReport<StatisticsFilters>({
   // With no tracking the Total row still comes, as 0;0 with an empty rate: a rate over nothing, like a mean.
   // The target is the company's setting when the file is generated (reports.business_hours).
   query: (f, q) => {
-    const seconds = durationSql(f, q);
+    const seconds = durationSql(f);
     return {
       kind: 'whole',
       ctes: [
@@ -82,6 +84,7 @@ export const serviceStatistics = defineReport<StatisticsFilters>({
              where r.tracking_id = p.id and r.from_me and r.user_id is not null and r.created_at >= asked.at) as replied_at
          from population p
          cross join lateral (select min(m.created_at) as at from messages m where m.tracking_id = p.id and not m.from_me) asked`],
+        ...(f.timeBasis === 'business' ? [['bh', `select * from reports.business_settings(${q.companyId})`] as [string, string]] : []),
         ['durations', `select p.queue_id, p.user_id, p.finished_at,
            ${seconds('p.queued_at', 'p.started_at')} as wait,
            ${seconds('fr.asked_at', 'fr.replied_at')} as first_response,
