@@ -448,7 +448,7 @@ async function serviceStatisticsTimes(opts: Opts, mod: Module, results: Results)
   const section = `Estatísticas de Atendimento (service_statistics, ${fmt(trackings)} trackings of one month, POST → READY)`;
   const show = (runs: number[]) => `${median(runs).toFixed(2)} s (median; runs ${runs.map((x) => x.toFixed(2)).join(', ')})`;
   results.lines.push({ section, what: 'timeBasis calendar (means, medians, P90, target share)', value: show(times.calendar) });
-  results.lines.push({ section, what: 'timeBasis business (3 reports.business_seconds calls per tracking)', value: show(times.business) });
+  results.lines.push({ section, what: 'timeBasis business (3 reports.business_seconds_in calls per tracking)', value: show(times.business) });
   results.lines.push({ section, what: 'ratio business / calendar', value: `${(median(times.business) / median(times.calendar)).toFixed(2)}×` });
 }
 
