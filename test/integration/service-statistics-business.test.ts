@@ -1,6 +1,8 @@
 // Estatísticas de Atendimento with business hours and a first-response target, through HTTP on real services:
 // the same trackings in calendar and in business time, every cell worked out by hand below.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportWorkflowId, USER_MESSAGES } from '../../workflows/definitions';
 import { createCompany, createContact, createQueue, createTicket, createUser, type CompanyFixture } from '../setup/fixtures';
 import { createServiceTracking, createTrackingMessage, csvText, refusedPaths, runCsvReport, type Sender } from '../setup/fixtures-trackings';
 import { startStack, type Stack } from '../setup/stack';
@@ -107,6 +109,19 @@ describe('service_statistics: medians, P90, the target, and business time', () =
     const put = await stack.api('/api/business-hours', { method: 'PUT', token: t, body: JSON.stringify({ week: {}, firstResponseTargetSeconds: 60 }) });
     expect(put.status).toBe(200);
     expect(await refusedPaths(stack, t, TYPE, { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
+  });
+
+  it('when the hours were cleared after a business report was asked for, then it ends in ERROR, not in a file of zeros', async () => {
+    // The request passed the check while the company had hours; by the time the export starts it has none.
+    const id = randomUUID();
+    const filters = { ...RANGE, statuses: [], queueIds: [], userIds: [], timeBasis: 'business' };
+    await stack.sql`
+      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id)
+      values (${id}, ${bare.id}, ${TYPE}, 'csv', 'PROCESSING', ${stack.sql.json(filters)}, ${bare.admin}, ${reportWorkflowId(id)})`;
+    await stack.workflows.start({ reportId: id, companyId: bare.id, type: TYPE, format: 'csv' }, {});
+    const report = await stack.waitForReport(id, stack.tokenFor({ id: bare.admin, companyId: bare.id }), 60_000);
+    expect(report.status).toBe('ERROR');
+    expect(report.error).toEqual({ message: USER_MESSAGES.InvalidFilters });
   });
 
   it.each([
