@@ -87,6 +87,20 @@ describe('service_statistics: medians, P90, the target, and business time', () =
     expect(report.filters).toMatchObject({ timeBasis: 'business' });
   });
 
+  it("when the day holds only reports.md's example (K1), then its reply is 00:15:00 of business time and 62:15:00 of calendar time", async () => {
+    const oneDay = { from: '2026-10-16', to: '2026-10-16' };
+    // Business: wait 17:50 → 17:58 = 480 s; reply 5 min on Friday + 10 min on Monday; service 120 s + 1 h. 900 s ≤ 1800 s.
+    const business = 'Suporte;Ana Souza;1;1;100,00;00:08:00;00:15:00;01:02:00;00:08:00;00:08:00;00:15:00;00:15:00;01:02:00;01:02:00;100,00';
+    expect((await runCsvReport(stack, token, TYPE, { ...oneDay, timeBasis: 'business' })).text).toBe(csvText(HEADER, [
+      business, business.replace('Suporte;Ana Souza', 'Total;Total'),
+    ]));
+    // Calendar: the reply took 2 days 14 h 15 min, over the target.
+    const calendar = 'Suporte;Ana Souza;1;1;100,00;00:08:00;62:15:00;63:02:00;00:08:00;00:08:00;62:15:00;62:15:00;63:02:00;63:02:00;0,00';
+    expect((await runCsvReport(stack, token, TYPE, oneDay)).text).toBe(csvText(HEADER, [
+      calendar, calendar.replace('Suporte;Ana Souza', 'Total;Total'),
+    ]));
+  });
+
   it('when the company has hours but no target, then "Primeira resposta no prazo" is empty on every row', async () => {
     const t = stack.tokenFor({ id: noTarget.admin, companyId: noTarget.id });
     const { text } = await runCsvReport(stack, t, TYPE, { ...RANGE, timeBasis: 'business' });
