@@ -29,6 +29,10 @@ export async function prepareJob(sql: Sql, storage: ReportStorage, reportId: str
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`stored filters no longer valid: ${parsed.error.message}`, 'InvalidFilters');
   }
+  const problems = (await report.checkBeforeExport?.(sql, job.companyId, parsed.data)) ?? [];
+  if (problems.length) {
+    throw ApplicationFailure.nonRetryable(`filters no longer valid: ${problems.map((p) => p.message).join('; ')}`, 'InvalidFilters');
+  }
   const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
   const fileName = report.fileName(parsed.data, reportCtx);
   const finalKey = storageKeys.final(job, fileName);

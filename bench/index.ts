@@ -8,7 +8,7 @@
  *   --messages N      messages of the exported month (default 1,000,000)
  *   --rss-messages N  rows of the export during which the worker's RSS is sampled (default 5,000,000; 0 skips)
  *   --reps N          repetitions of each throughput measurement (default 5)
- *   --only LIST       a subset of: export,activity,latency,load,pdf,rss (default all)
+ *   --only LIST       a subset of: export,activity,latency,load,pdf,statistics,rss (default all)
  *   --data-dir DIR    keep the PostgreSQL cluster (and its seeded databases) there between runs
  *   --out FILE        where to write the results (default docs/performance.md; "-" writes nothing)
  *   --profile DIR     run the worker with `node --cpu-prof` and write its profile to DIR
@@ -25,6 +25,7 @@ import { startLocalPostgres } from '../src/dev/local-postgres';
 import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
 import { findTool } from '../src/dev/tools';
 import { findReport, type CsvReport } from '../src/reports';
+import { saveBusinessHours } from '../src/reports/business-hours';
 import { buildCountSql, QueryParams, type KeysetQuery } from '../src/reports/query';
 import { LocalStorage } from '../src/storage/local';
 import { ApiClient } from './api-client';
@@ -34,7 +35,7 @@ import {
   MONTH, ROOT, freePort, seededDatabase, serviceEnv, startTsProcess, waitForOutput, type ChildService, type SeededDatabase,
 } from './services';
 
-const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'rss'] as const;
+const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'statistics', 'rss'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
       if (opts.only.has('export') || opts.only.has('activity')) await exportThroughput(opts, mod, results);
       if (opts.only.has('latency')) await smallReportLatency(mod, results);
       if (opts.only.has('pdf')) await pdfRender(mod, results);
+      if (opts.only.has('statistics')) await serviceStatisticsTimes(opts, mod, results);
       if (opts.only.has('load')) await apiUnderLoad(mod, results);
       await mod.stop();
       stops.pop();
@@ -410,6 +412,44 @@ async function ticketWithMessages(db: SeededDatabase, sourceTicket: number, n: n
       from public.messages where ticket_id = ${sourceTicket} order by created_at, id limit ${n}`;
     return ticket.id;
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 6. Estatísticas de Atendimento over the month, in calendar and in business time, POST → READY.
+
+async function serviceStatisticsTimes(opts: Opts, mod: Module, results: Results): Promise<void> {
+  const { db } = mod;
+  // Two intervals a weekday, Saturday morning, a holiday in the month and a target: what a company would set.
+  const weekday: [string, string][] = [['08:00', '12:00'], ['13:00', '18:00']];
+  await saveBusinessHours(db.sql, db.companyId, db.adminUserId, {
+    week: { 1: weekday, 2: weekday, 3: weekday, 4: weekday, 5: weekday, 6: [['08:00', '12:00']] },
+    holidays: ['2026-01-01'], firstResponseTargetSeconds: 900,
+  });
+  const [{ trackings }] = await db.sql<{ trackings: number }[]>`
+    select count(*)::int as trackings from public.ticket_trackings tr join public.companies c on c.id = tr.company_id
+    where tr.company_id = ${db.companyId}
+      and tr.created_at >= (${MONTH.from}::date)::timestamp at time zone c.timezone
+      and tr.created_at < (${MONTH.to}::date + 1)::timestamp at time zone c.timezone`;
+  const filters = (timeBasis: 'calendar' | 'business') => ({ from: MONTH.from, to: MONTH.to, timeBasis });
+  log(`statistics: service_statistics over ${fmt(trackings)} trackings, calendar and business, ${opts.reps} runs each after a warm-up`);
+  for (const basis of ['calendar', 'business'] as const) await mod.client.createAndWait('/api/reports', { type: 'service_statistics', filters: filters(basis) }, 20);
+  const times = { calendar: [] as number[], business: [] as number[] };
+  const loadBefore = loadNow();
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    // Alternating, so a drift in the shared machine's load falls on both.
+    for (const basis of rep % 2 ? (['calendar', 'business'] as const) : (['business', 'calendar'] as const)) {
+      const { seconds } = await mod.client.createAndWait('/api/reports', { type: 'service_statistics', filters: filters(basis) }, 20);
+      times[basis].push(seconds);
+    }
+    log(`statistics rep ${rep}: calendar ${times.calendar.at(-1)!.toFixed(2)} s, business ${times.business.at(-1)!.toFixed(2)} s`);
+  }
+  results.load.push(['service_statistics', Math.max(loadBefore, loadNow())]);
+  removeAllReportFiles(mod.filesDir);
+  const section = `Estatísticas de Atendimento (service_statistics, ${fmt(trackings)} trackings of one month, POST → READY)`;
+  const show = (runs: number[]) => `${median(runs).toFixed(2)} s (median; runs ${runs.map((x) => x.toFixed(2)).join(', ')})`;
+  results.lines.push({ section, what: 'timeBasis calendar (means, medians, P90, target share)', value: show(times.calendar) });
+  results.lines.push({ section, what: 'timeBasis business (3 reports.business_seconds_in calls per tracking)', value: show(times.business) });
+  results.lines.push({ section, what: 'ratio business / calendar', value: `${(median(times.business) / median(times.calendar)).toFixed(2)}×` });
 }
 
 // ---------------------------------------------------------------------------------------------------------

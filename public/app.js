@@ -116,6 +116,7 @@ function logout() {
   state.source?.close();
   clearInterval(state.timer);
   state.reports.clear();
+  announceSession(false);
   showLogin();
 }
 
@@ -134,6 +135,12 @@ async function enter(token) {
   renderCatalogue();
   connectEvents();
   state.timer = setInterval(refreshIfProcessing, 10_000);
+  announceSession(true);
+}
+
+// ---- Other sections of the page (business-hours.js) start and stop with the session, using these helpers. ----
+function announceSession(active) {
+  document.dispatchEvent(new CustomEvent('reports:session', { detail: active ? { api, problemOf } : null }));
 }
 
 // ---- Catalogue and filter forms, built from the JSON Schema of each type. ----

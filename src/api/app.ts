@@ -7,6 +7,7 @@ import type { ReportStorage } from '../storage/storage';
 import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
 import { authenticate } from './auth';
+import { businessHoursRoutes } from './business-hours-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { devRoutes } from './dev-routes';
 import { eventRoutes } from './events-routes';
@@ -68,6 +69,7 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(catalogueRoutes());
   api.use(optionRoutes(deps));
   api.use(permissionRoutes(deps));
+  api.use(businessHoursRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
   app.use('/api', api);

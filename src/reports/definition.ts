@@ -35,6 +35,11 @@ interface ReportBase<F> {
   filters: z.ZodType<F>;
   /** Checks that need the database, always within the caller's company (ids that must exist there). */
   checkFilters?(sql: Sql, companyId: number, filters: F): Promise<FieldProblem[]>;
+  /**
+   * What must still hold when the export runs, beyond the stored filters' shape (a setting the report
+   * needs, that an admin may have removed since the request). A problem ends the report in ERROR.
+   */
+  checkBeforeExport?(sql: Sql, companyId: number, filters: F): Promise<FieldProblem[]>;
   /** The download name, without directories. */
   fileName(filters: F, ctx: ReportContext): string;
 }

@@ -10,15 +10,16 @@ import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } 
 import type { QueryParams } from './query';
 import { anyOf } from './sql-helpers';
 
-export const serviceFilters = z
-  .strictObject({
-    from: calendarDay,
-    to: calendarDay,
-    statuses: ticketStatuses,
-    queueIds: idList,
-    userIds: idList,
-  })
-  .superRefine(refineDateRange(31));
+/** The fields every tracking report filters by; a report may add its own (`timeBasis`). */
+export const serviceFilterFields = {
+  from: calendarDay,
+  to: calendarDay,
+  statuses: ticketStatuses,
+  queueIds: idList,
+  userIds: idList,
+};
+
+export const serviceFilters = z.strictObject(serviceFilterFields).superRefine(refineDateRange(31));
 
 export type ServiceFilters = z.infer<typeof serviceFilters>;
 

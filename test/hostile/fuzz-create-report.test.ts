@@ -10,7 +10,7 @@ const TYPES = REPORTS.map((r) => r.type);
 /** Every filter name any report knows: the fuzzer aims at them as well as at random keys. */
 const FILTER_NAMES = [
   'from', 'to', 'month', 'statuses', 'queueIds', 'userIds', 'campaignId', 'campaignIds', 'costCenterIds', 'messageType',
-  'origin', 'contactNumber', 'whatsappNumber', 'billable', 'eventTypes', 'requestStatus', 'requestId', 'ticketId',
+  'origin', 'contactNumber', 'whatsappNumber', 'billable', 'eventTypes', 'requestStatus', 'requestId', 'ticketId', 'timeBasis',
 ];
 const SQL_FRAGMENTS = [
   "' OR '1'='1", "'; DROP TABLE reports.reports; --", '" OR ""="', '1; SELECT pg_sleep(30)--', "') UNION SELECT email FROM users --",

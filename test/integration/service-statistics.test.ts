@@ -5,7 +5,8 @@ import { arrangeServiceScenario, csvText, refusedPaths, runCsvReport, type Servi
 import { startStack, type Stack } from '../setup/stack';
 
 const TYPE = 'service_statistics';
-const HEADER = 'Fila;Operador;Atendimentos;Finalizados;Taxa de resolução;Tempo médio de espera;Tempo médio de primeira resposta;Tempo médio de atendimento';
+const HEADER = 'Fila;Operador;Atendimentos;Finalizados;Taxa de resolução;Tempo médio de espera;Tempo médio de primeira resposta;Tempo médio de atendimento;' +
+  'Mediana de espera;P90 de espera;Mediana de primeira resposta;P90 de primeira resposta;Mediana de atendimento;P90 de atendimento;Primeira resposta no prazo';
 
 describe('service_statistics through the HTTP API', () => {
   let stack: Stack;
@@ -20,22 +21,28 @@ describe('service_statistics through the HTTP API', () => {
 
   afterAll(() => stack?.stop());
 
+  // This company has no business-hours settings: no target, so "Primeira resposta no prazo" is empty everywhere.
+  // A row of one tracking has its time as mean, median and P90 alike.
   it('when the range has no optional filter, then each (queue, operator) pair and the Total are exact, cell by cell', async () => {
     const { report, text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-03' });
     expect(text).toBe(csvText(HEADER, [
       // T2 alone: wait 601 s, reply 181 s (Ana's message before the customer's is ignored), service 2999 s.
-      'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59',
+      'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59;00:10:01;00:10:01;00:03:01;00:03:01;00:49:59;00:49:59;',
       // T3: started, unfinished, only a system message after the customer's: no reply time, no service time.
-      'Financeiro;bruno Lima;1;0;0,00;00:05:00;;',
+      'Financeiro;bruno Lima;1;0;0,00;00:05:00;;;00:05:00;00:05:00;;;;;',
       // T4: never started and no operator: every mean is over no tracking.
-      'Financeiro;Sem operador;1;0;0,00;;;',
+      'Financeiro;Sem operador;1;0;0,00;;;;;;;;;;',
       // T1 and T6: wait (120 + 30) / 2 = 75 s; reply only T1's 140 s; service only T1's 1680 s; 1 of 2 finished.
-      'Suporte;Ana Souza;2;1;50,00;00:01:15;00:02:20;00:28:00',
+      // Median of waits {30, 120} = 75 s; P90 = 30 + 0.9 × 90 = 111 s.
+      'Suporte;Ana Souza;2;1;50,00;00:01:15;00:02:20;00:28:00;00:01:15;00:01:51;00:02:20;00:02:20;00:28:00;00:28:00;',
       // T5 (23:59:59 on `to`): never queued; reply 100 s (the system message first does not count); service 1201 s.
-      "Sem fila;'@Carlos Dias;1;1;100,00;;00:01:40;00:20:01",
+      "Sem fila;'@Carlos Dias;1;1;100,00;;00:01:40;00:20:01;;;00:01:40;00:01:40;00:20:01;00:20:01;",
       // All six: 3 finished of 6; wait (120 + 601 + 300 + 30) / 4 = 262.75 → 263 s; reply (140 + 181 + 100) / 3
       // = 140.33 → 140 s; service (1680 + 2999 + 1201) / 3 = 1960 s. Not the mean of the rows' cells.
-      'Total;Total;6;3;50,00;00:04:23;00:02:20;00:32:40',
+      // Waits sorted 30, 120, 300, 601: median (120 + 300) / 2 = 210 s; P90 at position 0.9 × 3 = 2.7:
+      // 300 + 0.7 × 301 = 510.7 → 511 s. Replies 100, 140, 181: median 140; P90 at 1.8: 140 + 0.8 × 41 = 172.8 → 173.
+      // Service 1201, 1680, 2999: median 1680; P90 1680 + 0.8 × 1319 = 2735.2 → 2735.
+      'Total;Total;6;3;50,00;00:04:23;00:02:20;00:32:40;00:03:30;00:08:31;00:02:20;00:02:53;00:28:00;00:45:35;',
     ]));
     expect(text).not.toContain('OUTRA-EMPRESA');
     expect(report).toMatchObject({ rowCount: 6, fileName: 'estatisticas-de-atendimento_2026-10-01_2026-10-03.csv', format: 'csv' });
@@ -48,10 +55,12 @@ describe('service_statistics through the HTTP API', () => {
       queueIds: [s.queues.suporte, s.queues.financeiro], userIds: [s.operators.ana, s.operators.carlos],
     });
     expect(text).toBe(csvText(HEADER, [
-      'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59',
-      'Suporte;Ana Souza;1;1;100,00;00:02:00;00:02:20;00:28:00',
+      'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59;00:10:01;00:10:01;00:03:01;00:03:01;00:49:59;00:49:59;',
+      'Suporte;Ana Souza;1;1;100,00;00:02:00;00:02:20;00:28:00;00:02:00;00:02:00;00:02:20;00:02:20;00:28:00;00:28:00;',
       // T1 and T2: wait (120 + 601) / 2 = 360.5 → 361; reply (140 + 181) / 2 = 160.5 → 161; service (1680 + 2999) / 2 = 2339.5 → 2340.
-      'Total;Total;2;2;100,00;00:06:01;00:02:41;00:39:00',
+      // Of two values the median is the mean (rounded the same way); P90 = low + 0.9 × (high − low):
+      // wait 120 + 432.9 = 552.9 → 553; reply 140 + 36.9 = 176.9 → 177; service 1680 + 1187.1 = 2867.1 → 2867.
+      'Total;Total;2;2;100,00;00:06:01;00:02:41;00:39:00;00:06:01;00:09:13;00:02:41;00:02:57;00:39:00;00:47:47;',
     ]));
   });
 
@@ -60,16 +69,17 @@ describe('service_statistics through the HTTP API', () => {
     const { text } = await runCsvReport(stack, token, TYPE, { from: '2026-10-01', to: '2026-10-02' });
     expect(text).toBe(csvText(HEADER, [
       // M1 (00:00:00 local on `from`) and M2 (01/10 23:30 local): M2 has no times, so every mean is M1's.
-      'Atendimento;Operador Loja Manaus;2;1;50,00;00:01:00;00:00:45;00:10:00',
+      'Atendimento;Operador Loja Manaus;2;1;50,00;00:01:00;00:00:45;00:10:00;00:01:00;00:01:00;00:00:45;00:00:45;00:10:00;00:10:00;',
       // M3 (23:59:59 local on `to`).
-      'Sem fila;Sem operador;1;0;0,00;;;',
-      'Total;Total;3;1;33,33;00:01:00;00:00:45;00:10:00',
+      'Sem fila;Sem operador;1;0;0,00;;;;;;;;;;',
+      'Total;Total;3;1;33,33;00:01:00;00:00:45;00:10:00;00:01:00;00:01:00;00:00:45;00:00:45;00:10:00;00:10:00;',
     ]));
   });
 
   it('when nothing is in the range, then the file is READY with only the Total row of zeros and empty means', async () => {
     const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2020-01-01', to: '2020-01-31' });
-    expect(text).toBe(csvText(HEADER, ['Total;Total;0;0;;;;']));
+    // Four values, then eleven empty cells: no rate, no mean, median, P90 or target share over nothing.
+    expect(text).toBe(csvText(HEADER, ['Total;Total;0;0;;;;;;;;;;;']));
   });
 
   it.each([
@@ -96,6 +106,8 @@ describe('service_statistics through the HTTP API', () => {
     const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-31' });
     // October also holds the tracking at 00:00:00 on 04/10: wait 0 s, reply 1 s, unfinished. 3 of 7 finished;
     // wait 1051 / 5 = 210.2 → 210 s; reply (140 + 181 + 100 + 1) / 4 = 105.5 → 106 s.
-    expect(text.split('\r\n').at(-2)).toBe('Total;Total;7;3;42,86;00:03:30;00:01:46;00:32:40');
+    // Waits 0, 30, 120, 300, 601: median 120, P90 at 3.6: 300 + 0.6 × 301 = 480.6 → 481. Replies 1, 100, 140, 181:
+    // median 120, P90 at 2.7: 140 + 0.7 × 41 = 168.7 → 169.
+    expect(text.split('\r\n').at(-2)).toBe('Total;Total;7;3;42,86;00:03:30;00:01:46;00:32:40;00:02:00;00:08:01;00:02:00;00:02:49;00:28:00;00:45:35;');
   });
 });
