@@ -1,4 +1,4 @@
-// Lint: TypeScript's recommended rules everywhere, and determinism rules for workflow code.
+// Lint: TypeScript's recommended rules everywhere, two type-aware ones, and determinism rules for workflow code.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
@@ -7,6 +7,16 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'public/**'] },
   ...tseslint.configs.recommended,
+  {
+    // Type-aware, for the rules that catch real bugs: a promise nobody awaits or catches (an unhandled
+    // rejection ends the process), and an async function where a callback's result is ignored.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -21,8 +21,10 @@ import { PartBuffers } from '../src/csv/part-buffers';
 import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, UnscopedQueryError, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
-import { storageKeys, type ExportResult } from './records';
+import { storageKeys } from '../src/storage/keys';
+import type { ExportResult } from './records';
 import { prepareJob } from './report-job';
+import { passingFailure, permanentFailure, storeOrRetry } from './failures';
 
 export interface ExportCheckpoint {
   cursor: string[] | null;
@@ -135,7 +137,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
                   where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
         if (deps.workerStopping?.()) {
           log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
-          throw ApplicationFailure.retryable(`worker shutting down; the export resumes after part ${part}`, 'WorkerShutdown');
+          throw passingFailure('WorkerShutdown', `worker shutting down; the export resumes after part ${part}`);
         }
       };
 
@@ -265,19 +267,10 @@ async function runQuery<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (err instanceof UnscopedQueryError) throw ApplicationFailure.nonRetryable(`report query refused: ${err.message}`, 'QueryFailed');
+    if (err instanceof UnscopedQueryError) throw permanentFailure('QueryFailed', `report query refused: ${err.message}`);
     if (typeof code === 'string' && /^(42|22|2F|0A|44)/.test(code)) {
-      throw ApplicationFailure.nonRetryable(`report query failed: ${(err as Error).message} (SQLSTATE ${code})`, 'QueryFailed');
+      throw permanentFailure('QueryFailed', `report query failed: ${(err as Error).message} (SQLSTATE ${code})`);
     }
     throw err;
-  }
-}
-
-/** Storage errors are retried by Temporal; the failure type tells the user what went wrong if retries run out. */
-async function storeOrRetry<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw ApplicationFailure.retryable(`storage: ${(err as Error).message}`, 'StorageFailed');
   }
 }

@@ -1,8 +1,9 @@
 // Report records in reports.reports: what the API lists, written by activities at each step.
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import { recordReportFinished } from '../src/metrics';
 import type { ReportStorage } from '../src/storage/storage';
+import { permanentFailure } from './failures';
+import { storageKeys } from '../src/storage/keys';
 
 /** How long a finished report's link (and file) lives. */
 export const LINK_LIFETIME_HOURS = 24;
@@ -32,17 +33,10 @@ export async function loadReportJob(sql: Sql, reportId: string): Promise<ReportJ
            r.object_key as "objectKey", r.size_bytes as "sizeBytes", r.row_count as "rowCount"
     from reports.reports r join public.companies c on c.id = r.company_id
     where r.id = ${reportId}`;
-  if (!row) throw ApplicationFailure.nonRetryable(`report ${reportId} does not exist`, 'ReportNotFound');
+  if (!row) throw permanentFailure('ReportNotFound', `report ${reportId} does not exist`);
   return row;
 }
 
-export const storageKeys = {
-  final: (job: { companyId: number; id: string }, fileName: string) => `reports/${job.companyId}/${job.id}/${fileName}`,
-  /** The folder of a report's final file: nothing else is ever stored in it. */
-  folder: (job: { companyId: number; id: string }) => `reports/${job.companyId}/${job.id}/`,
-  partsPrefix: (reportId: string) => `parts/${reportId}/`,
-  part: (reportId: string, n: number) => `parts/${reportId}/part-${String(n).padStart(6, '0')}`,
-};
 
 export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage; linkLifetimeSeconds?: number }) {
   const { sql, storage } = deps;

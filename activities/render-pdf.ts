@@ -7,7 +7,7 @@
  * recorded the file). The activity heartbeats every few seconds while Chromium works, so a dead worker
  * is noticed in a minute and a cancelled report stops printing.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import { ChromiumMissingError, PdfBrowser } from '../src/pdf/browser';
 import { TicketTooLargeError, loadTicketDocument } from '../src/pdf/load-ticket';
@@ -15,6 +15,7 @@ import { renderTicketPdf } from '../src/pdf/render';
 import type { ReportStorage } from '../src/storage/storage';
 import type { ExportResult } from './records';
 import { prepareJob } from './report-job';
+import { passingFailure, permanentFailure, storeOrRetry } from './failures';
 
 const PDF_TYPE = 'application/pdf';
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -45,10 +46,10 @@ export function createPdfActivities(deps: PdfActivityDeps) {
         const doc = await loadTicketDocument(sql, {
           companyId: job.companyId, timezone: job.timezone, ticketId: filters.ticketId, requestedAt: job.createdAt,
         }).catch((err: unknown) => {
-          if (err instanceof TicketTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TicketTooLarge');
+          if (err instanceof TicketTooLargeError) throw permanentFailure('TicketTooLarge', err.message);
           throw err;
         });
-        if (!doc) throw ApplicationFailure.nonRetryable(`ticket ${filters.ticketId} not found in company ${job.companyId}`, 'TicketNotFound');
+        if (!doc) throw permanentFailure('TicketNotFound', `ticket ${filters.ticketId} not found in company ${job.companyId}`);
         await sql`update reports.reports set progress_total = ${doc.messages.length} where id = ${reportId}`;
 
         const pdf = await printOrFail(() => renderTicketPdf(browser, doc, ctx.cancellationSignal), ctx.cancellationSignal);
@@ -76,15 +77,7 @@ async function printOrFail(print: () => Promise<Buffer>, cancelled: AbortSignal)
     return await print();
   } catch (err) {
     if (cancelled.aborted) throw err;
-    if (err instanceof ChromiumMissingError) throw ApplicationFailure.nonRetryable(err.message, 'ChromiumMissing');
-    throw ApplicationFailure.retryable(`PDF rendering failed: ${(err as Error).message}`, 'PdfFailed');
-  }
-}
-
-async function storeOrRetry<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw ApplicationFailure.retryable(`storage: ${(err as Error).message}`, 'StorageFailed');
+    if (err instanceof ChromiumMissingError) throw permanentFailure('ChromiumMissing', err.message);
+    throw passingFailure('PdfFailed', `PDF rendering failed: ${(err as Error).message}`);
   }
 }

@@ -1,10 +1,11 @@
 // What every export activity does first: load the report, check its type and filters, name its file,
 // and notice a file that an earlier attempt finished before dying.
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import { findReport, type CsvReport, type PdfReport, type ReportContext } from '../src/reports';
 import type { ReportStorage } from '../src/storage/storage';
-import { loadReportJob, storageKeys, type ExportResult, type ReportJob } from './records';
+import { storageKeys } from '../src/storage/keys';
+import { loadReportJob, type ExportResult, type ReportJob } from './records';
+import { permanentFailure } from './failures';
 
 export interface PreparedJob<R> {
   job: ReportJob;
@@ -23,15 +24,15 @@ export async function prepareJob(sql: Sql, storage: ReportStorage, reportId: str
   const job = await loadReportJob(sql, reportId);
   const report = findReport(job.type);
   if (!report || report.format !== format) {
-    throw ApplicationFailure.nonRetryable(`unknown ${format.toUpperCase()} report type ${job.type}`, 'InvalidFilters');
+    throw permanentFailure('InvalidFilters', `unknown ${format.toUpperCase()} report type ${job.type}`);
   }
   const parsed = report.filters.safeParse(job.filters);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`stored filters no longer valid: ${parsed.error.message}`, 'InvalidFilters');
+    throw permanentFailure('InvalidFilters', `stored filters no longer valid: ${parsed.error.message}`);
   }
   const problems = (await report.checkBeforeExport?.(sql, job.companyId, parsed.data)) ?? [];
   if (problems.length) {
-    throw ApplicationFailure.nonRetryable(`filters no longer valid: ${problems.map((p) => p.message).join('; ')}`, 'InvalidFilters');
+    throw permanentFailure('InvalidFilters', `filters no longer valid: ${problems.map((p) => p.message).join('; ')}`);
   }
   const reportCtx: ReportContext = { companyId: job.companyId, timezone: job.timezone, requestedAt: job.createdAt };
   const fileName = report.fileName(parsed.data, reportCtx);

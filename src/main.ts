@@ -111,7 +111,8 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     process.exit(0);
   };
-  process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+  const onSignal = () => void shutdown();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
 }
 
 /** Demo data goes only into the embedded database, and only once. */

@@ -31,8 +31,17 @@ export const ReportStatusKey = defineSearchAttributeKey('ReportStatus', SearchAt
 
 export const reportWorkflowId = (reportId: string): string => `report-${reportId}`;
 
-/** What an activity's failure `type` means to the person who asked for the report (pt-BR). */
-export const USER_MESSAGES: Record<string, string> = {
+/**
+ * Every way an activity says a report cannot be made, as the `type` of its ApplicationFailure. The user's
+ * message is keyed by it (a type without one gets DEFAULT_USER_MESSAGE, so a new one cannot go unnoticed by
+ * the compiler: add its message here).
+ */
+export type ReportFailureType =
+  | 'InvalidFilters' | 'ReportNotFound' | 'QueryFailed' | 'StorageFailed' | 'TicketNotFound' | 'TicketTooLarge'
+  | 'PdfFailed' | 'ChromiumMissing' | 'WorkerShutdown';
+
+/** Plain pt-BR for the user; the technical cause stays in the logs and the Temporal history. */
+export const USER_MESSAGES: Record<Exclude<ReportFailureType, 'WorkerShutdown'>, string> = {
   InvalidFilters: 'Os filtros deste relatório não são mais válidos. Gere o relatório novamente.',
   ReportNotFound: 'O relatório foi removido antes de terminar.',
   QueryFailed: 'O banco de dados recusou a consulta deste relatório. A equipe técnica foi avisada.',

@@ -78,6 +78,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
 
 function userMessage(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure && cause.type && USER_MESSAGES[cause.type]) return USER_MESSAGES[cause.type];
+  const messages: Partial<Record<string, string>> = USER_MESSAGES;
+  if (cause instanceof ApplicationFailure && cause.type) return messages[cause.type] ?? DEFAULT_USER_MESSAGE;
   return DEFAULT_USER_MESSAGE;
 }

@@ -113,7 +113,8 @@ export async function createReport(
   try {
     await workflows.start(
       { reportId: id, companyId: user.companyId, type: report.type, format: report.format },
-      { requestedBy: { id: user.id }, filters: filters.data, ...options.memo },
+      // No filters: contact and phone numbers must not show in the Temporal UI (the record keeps them).
+      { requestedBy: { id: user.id }, ...options.memo },
     );
   } catch (err) {
     log('could not start report workflow', { reportId: id, workflowId, companyId: user.companyId, err: String(err) });

@@ -12,7 +12,7 @@
  */
 import type { Sql } from '../db/connection';
 import type { ReportStorage } from '../storage/storage';
-import { storageKeys } from '../../activities/records';
+import { storageKeys } from '../storage/keys';
 
 export const KEEP_PER_TYPE = 7;
 

@@ -9,6 +9,7 @@ import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, type FileHandl
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
+import { AppError } from '../errors';
 import type { ReportStorage } from './storage';
 
 export type LocalStorageOptions = {
@@ -174,27 +175,27 @@ export function attachmentDisposition(fileName: string): string {
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
 
-/** Serves signed download links at `/files/<key>`; mounted by the API. GET also answers HEAD. */
+/** Serves signed download links at `/files/<key>`; mounted by the API, whose error handler renders its refusals. GET also answers HEAD. */
 export function localFilesRouter(storage: LocalStorage): express.Router {
   const router = express.Router();
   router.get('/*path', async (req, res, next) => {
     try {
       const key = (req.params as { path: string[] }).path.join('/');
       // A key that could leave the folder is no file of ours, whatever its signature says (a leaked secret).
-      if (!isValidKey(key)) return problem(res, 404, 'Not Found', 'O arquivo deste relatório não existe mais.');
+      if (!isValidKey(key)) throw AppError.notFound('O arquivo deste relatório não existe mais.');
       const { expires, name, signature } = req.query;
       const check =
         typeof expires === 'string' && /^\d+$/.test(expires) && typeof name === 'string' && typeof signature === 'string'
           ? storage.checkLink(key, expires, name, signature)
           : 'forbidden';
-      if (check === 'forbidden') return problem(res, 403, 'Forbidden', 'Este link de download é inválido.');
-      if (check === 'expired') return problem(res, 410, 'Gone', 'Este link de download expirou. Gere o relatório novamente.');
+      if (check === 'forbidden') throw AppError.forbidden('Este link de download é inválido.');
+      if (check === 'expired') throw AppError.gone('Este link de download expirou. Gere o relatório novamente.');
 
       // Length and bytes come from one open handle, so a file replaced meanwhile cannot mismatch them.
       const handle = await open(storage.pathOf(key), 'r').catch(ignoreMissing);
       try {
         const info = await handle?.stat();
-        if (!handle || !info?.isFile()) return problem(res, 404, 'Not Found', 'O arquivo deste relatório não existe mais.');
+        if (!handle || !info?.isFile()) throw AppError.notFound('O arquivo deste relatório não existe mais.');
         res.set({
           'Content-Type': CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream',
           'Content-Length': String(info.size),
@@ -214,8 +215,4 @@ export function localFilesRouter(storage: LocalStorage): express.Router {
     }
   });
   return router;
-}
-
-function problem(res: express.Response, status: number, title: string, detail: string): void {
-  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, detail }));
 }

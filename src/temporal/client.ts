@@ -1,5 +1,6 @@
 // The façade's handle on Temporal: start, query and cancel report workflows.
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { reportWorkflow } from '../../workflows/report';
 import {
   CompanyIdKey,
   ReportStatusKey,
@@ -31,7 +32,7 @@ export class ReportWorkflows {
 
   async start(input: ReportWorkflowInput, memo: Record<string, unknown>): Promise<string> {
     const workflowId = reportWorkflowId(input.reportId);
-    await this.client.workflow.start('reportWorkflow', {
+    await this.client.workflow.start(reportWorkflow, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [input],

@@ -6,7 +6,7 @@
  * its interval or task queue differs from theirs, so any number of workers may start at once.
  */
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import type { RetentionInput } from '../../workflows/retention';
+import { retentionWorkflow, type RetentionInput } from '../../workflows/retention';
 import { KEEP_PER_TYPE } from '../lifecycle/retention';
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 15 * 60 * 1000;
@@ -29,9 +29,9 @@ export async function ensureRetentionSchedule(
   const spec = { intervals: [{ every: intervalMs }] };
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'retentionWorkflow',
+    workflowType: retentionWorkflow,
     taskQueue: opts.taskQueue,
-    args: [input],
+    args: [input] as [RetentionInput],
     // A run deletes per report and is cheap; one that cannot finish in an hour is stuck, not slow.
     workflowExecutionTimeout: 60 * 60 * 1000,
   };

@@ -48,7 +48,7 @@ describe('fault: a report that can never succeed', () => {
     return id;
   }
 
-  async function expectErrorAtFirstAttempt(id: string, failureType: string) {
+  async function expectErrorAtFirstAttempt(id: string, failureType: keyof typeof USER_MESSAGES) {
     const started = Date.now();
     const report = await stack.waitForReport(id, token, 60_000);
     expect(report.status).toBe('ERROR');

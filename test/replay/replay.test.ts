@@ -31,4 +31,21 @@ describe('replaying recorded histories', () => {
     expect(results).toHaveLength(1);
     expect(results[0].error?.message).toBeUndefined();
   });
+
+  it('when a history is tampered with (another activity than the code schedules), then the replay fails with a determinism error', async () => {
+    // The negative control: proves the check above can fail.
+    const { workflowId, history } = JSON.parse(readFileSync(path.join(DIR, 'report-success.json'), 'utf8')) as {
+      workflowId: string; history: { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] };
+    };
+    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes)!.activityTaskScheduledEventAttributes!;
+    expect(scheduled.activityType.name).toBe('exportCsvReport');
+    scheduled.activityType.name = 'renderPdfReport';
+    const results = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: bundle, replayName: 'replay-tampered' },
+      [{ workflowId, history: historyFromObject(history) }],
+    )) results.push(result);
+    expect(results).toHaveLength(1);
+    expect(results[0].error?.name).toBe('DeterminismViolationError');
+  });
 });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/api/problems';
 import { LocalStorage, localFilesRouter } from '../../src/storage/local';
 
 const SECRET = 'test-secret';
@@ -93,6 +94,7 @@ describe('localFilesRouter through HTTP', () => {
     storage = new LocalStorage({ dir, publicUrl: `http://127.0.0.1:${port}`, secret: SECRET });
     const app = express();
     app.use('/files', localFilesRouter(storage));
+    app.use(errorHandler(() => {})); // the API's one error handler renders the router's refusals
     server.on('request', app);
     await storage.put('reports/7/r1/relatorio.csv', csv);
     await storage.put('reports/7/r2/ticket.pdf', Buffer.from('%PDF-1.7'));
