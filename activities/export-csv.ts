@@ -24,6 +24,7 @@ import type { Logger } from '../src/log';
 import { storageKeys } from '../src/storage/keys';
 import type { ExportResult } from './records';
 import { prepareJob } from './report-job';
+import { progressSignal } from '../workflows/definitions';
 import { passingFailure, permanentFailure, storeOrRetry } from './failures';
 
 export interface ExportCheckpoint {
@@ -53,6 +54,8 @@ const CSV_TYPE = 'text/csv; charset=utf-8';
  * part also heartbeats its checkpoint at once.
  */
 const HEARTBEAT_EVERY_MS = 1_000;
+/** The workflow hears of progress at most this often (each signal is an event in its history). */
+const PROGRESS_SIGNAL_EVERY_MS = 2_000;
 
 export function createCsvExportActivities(deps: CsvExportDeps) {
   const { sql, storage } = deps;
@@ -107,8 +110,20 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       const query = report.query(filters, params, reportCtx);
       // The total (for progress) is counted on another connection while the rows stream: counting first
       // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
-      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params, statements);
+      let totalRows: number | null = null;
+      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params, statements).then((n) => void (totalRows = n));
       counting.catch(() => {}); // observed before the first progress, or after the COPY
+
+      // The status query's progress (operators read it in the Temporal UI): a signal now and then, never
+      // awaited — the record is what the API reads, and a lost signal only leaves the query behind.
+      let toldAt = 0;
+      const tellWorkflow = (rows: number) => {
+        const workflowId = ctx.info.workflowExecution?.workflowId;
+        if (!workflowId || Date.now() - toldAt < PROGRESS_SIGNAL_EVERY_MS) return;
+        toldAt = Date.now();
+        const percent = totalRows ? Math.min(99, Math.floor((rows * 100) / totalRows)) : null;
+        ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
+      };
 
       const copySql = await runQuery(async () => buildCopySql(query, params, checkpoint.cursor));
       const splitter = new CopyRowSplitter(query.kind === 'keyset');
@@ -135,6 +150,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
         await counting;
         await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
                   where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
+        tellWorkflow(checkpoint.rows);
         if (deps.workerStopping?.()) {
           log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
           throw passingFailure('WorkerShutdown', `worker shutting down; the export resumes after part ${part}`);
@@ -208,8 +224,8 @@ function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number |
   return ApplicationFailure.create({ message: `${(err as Error)?.message ?? String(err)} (attempt ${attempt} of ${maxAttempts})`, nonRetryable: true, cause: err as Error });
 }
 
-async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams, statements: RunningStatements): Promise<void> {
-  if (query.kind !== 'keyset') return;
+async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, params: QueryParams, statements: RunningStatements): Promise<number | null> {
+  if (query.kind !== 'keyset') return null;
   const [{ n }] = await runQuery(() =>
     transaction(sql, 'read only', async (tx) => {
       await scopeTransaction(tx, params);
@@ -217,6 +233,7 @@ async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, param
     }),
   );
   await sql`update reports.reports set progress_total = ${n} where id = ${reportId}`;
+  return n;
 }
 
 /**

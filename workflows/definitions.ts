@@ -1,5 +1,5 @@
 // Shared by the workflow code and its clients (API, scripts): names, queries, search attributes.
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export type ReportStatus = 'PROCESSING' | 'READY' | 'ERROR';
@@ -24,6 +24,9 @@ export interface ReportWorkflowInput {
 }
 
 export const statusQuery = defineQuery<ReportState>('status');
+
+/** Sent by the export after stored parts (at most every few seconds): keeps the status query's progress live. */
+export const progressSignal = defineSignal<[ReportProgress]>('progress');
 
 export const ReportTypeKey = defineSearchAttributeKey('ReportType', SearchAttributeType.KEYWORD);
 export const CompanyIdKey = defineSearchAttributeKey('CompanyId', SearchAttributeType.INT);

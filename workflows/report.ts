@@ -15,6 +15,7 @@ import {
   DEFAULT_USER_MESSAGE,
   ReportStatusKey,
   USER_MESSAGES,
+  progressSignal,
   statusQuery,
   type ReportState,
   type ReportWorkflowInput,
@@ -48,6 +49,9 @@ const records = proxyActivities<Activities>({
 export async function reportWorkflow(input: ReportWorkflowInput): Promise<ReportState> {
   let state: ReportState = { status: 'PROCESSING', progress: { rows: 0, totalRows: null, percent: null }, error: null };
   setHandler(statusQuery, () => state);
+  setHandler(progressSignal, (progress) => {
+    if (state.status === 'PROCESSING') state = { ...state, progress };
+  });
 
   try {
     const result = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
