@@ -106,8 +106,8 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
         await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
       }
 
-      const params = new QueryParams(job.companyId, job.timezone);
-      const query = report.query(filters, params, reportCtx);
+      const params = new QueryParams(reportCtx);
+      const query = report.query(filters, params);
       // The total (for progress) is counted on another connection while the rows stream: counting first
       // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
       let totalRows: number | null = null;

@@ -27,9 +27,9 @@ export function monthFilters(from: string, to: string) {
  */
 export function baselineCopySql(companyId: number, timezone: string, filters: Record<string, unknown>): { sql: string; settings: [string, string][] } {
   const report = findReport(HISTORY_TYPE) as CsvReport;
-  const q = new QueryParams(companyId, timezone);
+  const q = new QueryParams({ companyId, timezone, requestedAt: new Date() });
   const parsed = report.filters.parse(filters);
-  const query = report.query(parsed, q, { companyId, timezone, requestedAt: new Date() }) as KeysetQuery;
+  const query = report.query(parsed, q) as KeysetQuery;
   // The exporter's own statement, less the hidden key column it appends: whatever plan the report's
   // query gets, the baseline gets the same.
   const exported = buildCopySql(query, q, null);

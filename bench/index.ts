@@ -247,8 +247,8 @@ async function exportThroughput(opts: Opts, mod: Module, results: Results): Prom
 
 async function countRows(db: SeededDatabase, timezone: string, filters: Record<string, unknown>): Promise<number> {
   const report = findReport(HISTORY_TYPE) as CsvReport;
-  const q = new QueryParams(db.companyId, timezone);
-  const query = report.query(report.filters.parse(filters), q, { companyId: db.companyId, timezone, requestedAt: new Date() }) as KeysetQuery;
+  const q = new QueryParams({ companyId: db.companyId, timezone, requestedAt: new Date() });
+  const query = report.query(report.filters.parse(filters), q) as KeysetQuery;
   const countSql = buildCountSql(query, q);
   return db.sql.begin(async (tx) => {
     for (const [name, value] of q.settings) await tx`select set_config(${name}, ${value}, true)`;

@@ -64,7 +64,7 @@ export class TicketTooLargeError extends Error {
 
 /** The ticket's document, or null when the company has no such ticket. */
 export async function loadTicketDocument(sql: Sql, req: TicketRequest): Promise<TicketDocument | null> {
-  const q = new QueryParams(req.companyId, req.timezone);
+  const q = new QueryParams({ companyId: req.companyId, timezone: req.timezone, requestedAt: req.requestedAt });
   const ticketId = q.value(req.ticketId, 'bigint');
   const requestedAt = q.value(req.requestedAt.toISOString(), 'timestamptz');
   const prelude = tenantPrelude(q);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Sql } from '../db/connection';
-import type { QueryParams, ReportQuery } from './query';
+import type { QueryContext, QueryParams, ReportQuery } from './query';
 
 export const CATEGORIES = [
   'Faturamento e Recursos',
@@ -16,14 +16,8 @@ export interface FieldProblem {
   message: string;
 }
 
-/** What a report knows about the request it serves. */
-export interface ReportContext {
-  companyId: number;
-  /** The company's IANA zone: dates in filters and cells are in it. */
-  timezone: string;
-  /** When the report was requested (resolves `month: "current"`). */
-  requestedAt: Date;
-}
+/** What a report knows about the request it serves (the same object its query parameters carry). */
+export type ReportContext = QueryContext;
 
 interface ReportBase<F> {
   type: string;
@@ -49,7 +43,8 @@ export interface CsvReport<F = unknown> extends ReportBase<F> {
   /** The header row, exactly as reports.md names the columns. */
   columns: readonly string[];
   /** The rows, as formatted text cells, in the order of `columns`. */
-  query(filters: F, q: QueryParams, ctx: ReportContext): ReportQuery;
+  /** `q.context` says whose report it is, in which zone, asked for when. */
+  query(filters: F, q: QueryParams): ReportQuery;
 }
 
 export interface PdfReport<F = unknown> extends ReportBase<F> {

@@ -17,8 +17,8 @@ export const licenses = defineReport<z.infer<typeof filters>>({
   columns: ['ID do usuário', 'Nome', 'Email', 'Perfil', 'Data de criação', 'Filas atribuídas'],
   // Plan (EXPLAIN, 2,000 users per company): bitmap scan on users (company_id, id), the month checked
   // per row, a quicksort by id of the company's few thousand users; queues by user_queues' primary key.
-  query: (f, q, ctx) => {
-    const month = monthBounds(f.month, q, ctx);
+  query: (f, q) => {
+    const month = monthBounds(f.month, q);
     return {
       kind: 'keyset',
       select: [

@@ -17,8 +17,8 @@ export type MonthChoice = z.infer<typeof monthChoice>;
  * The month's first instant (inclusive) and the next month's first instant (exclusive), as SQL.
  * PostgreSQL does the zone arithmetic (DST included); each bound is an InitPlan, so it can bound an index scan.
  */
-export function monthBounds(month: MonthChoice, q: QueryParams, ctx: ReportContext): { start: string; end: string } {
-  const requestedAt = q.value(ctx.requestedAt.toISOString(), 'timestamptz');
+export function monthBounds(month: MonthChoice, q: QueryParams): { start: string; end: string } {
+  const requestedAt = q.value(q.context.requestedAt.toISOString(), 'timestamptz');
   const localStart = `(date_trunc('month', ${requestedAt} at time zone ${q.timezone})
     - make_interval(months => ${q.value(MONTHS_BACK[month], 'bigint')}::int))`;
   return {

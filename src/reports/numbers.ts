@@ -17,8 +17,8 @@ export const numbers = defineReport<z.infer<typeof filters>>({
   // Status atual is the connection status as the platform stores it (CONNECTED, BANNED, ...): machine
   // values, written raw like the number and the WABA id (see docs/report-decisions.md).
   // Plan (EXPLAIN): scan on whatsapps (company_id, id), the month checked per row; a company has few numbers.
-  query: (f, q, ctx) => {
-    const month = monthBounds(f.month, q, ctx);
+  query: (f, q) => {
+    const month = monthBounds(f.month, q);
     return {
       kind: 'keyset',
       select: ['reports.fmt_ident(w.number)', 'reports.fmt_ident(w.waba_id)', q.ts('w.activated_at'), 'w.status'],

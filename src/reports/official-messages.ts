@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { defineReport, type FieldProblem } from './definition';
 import { calendarDay, checkIdsBelong, idList, refineDateRange } from './filters';
-import { anyOf } from './sql-helpers';
 
 const PERIOD_OR_CAMPAIGN = 'informe o período (from e to) ou uma campanha (campaignId)';
 const NOT_AN_ID = 'deve ser um id numérico';
@@ -99,9 +98,9 @@ export const officialMessages = defineReport<Filters>({
         : [`om.sent_at >= ${q.dayStart(f.from!)}`, `om.sent_at < ${q.dayEnd(f.to!)}`]),
       ...(f.messageType === 'all' ? [] : [`om.message_type = ${q.value(f.messageType, 'text')}`]),
       ...(f.origin === 'all' ? [] : [`om.direction = ${q.value(f.origin, 'text')}`]),
-      ...anyOf('om.cost_center_id', f.costCenterIds.length ? q.value(f.costCenterIds, 'bigint[]') : null),
-      ...anyOf('om.queue_id', f.queueIds.length ? q.value(f.queueIds, 'bigint[]') : null),
-      ...anyOf('om.campaign_id', f.campaignIds.length ? q.value(f.campaignIds, 'bigint[]') : null),
+      ...q.anyOf('om.cost_center_id', f.costCenterIds, 'bigint[]'),
+      ...q.anyOf('om.queue_id', f.queueIds, 'bigint[]'),
+      ...q.anyOf('om.campaign_id', f.campaignIds, 'bigint[]'),
       ...(f.contactNumber === undefined ? [] : [`om.contact_number = ${q.value(f.contactNumber, 'text')}`]),
       ...(f.whatsappNumber === undefined ? [] : [`w.number = ${q.value(f.whatsappNumber, 'text')}`]),
       ...(f.billable === undefined ? [] : [`om.billable = ${q.value(f.billable, 'boolean')}`]),

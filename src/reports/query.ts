@@ -47,11 +47,20 @@ const PLATFORM_TABLES = [
   'messages', 'campaigns', 'cost_centers', 'official_messages', 'webhook_events', 'access_logs',
 ] as const;
 
+/** The request a report serves, as its query sees it: the company, its zone, when it was asked for. */
+export interface QueryContext {
+  companyId: number;
+  /** The company's IANA zone: dates in filters and cells are in it. */
+  timezone: string;
+  /** When the report was requested (resolves `month: "current"`). */
+  requestedAt: Date;
+}
+
 export class QueryParams {
   readonly settings: [name: string, value: string][] = [];
 
-  constructor(companyId: number, timezone: string) {
-    this.settings.push(['reports.company_id', String(companyId)], ['reports.tz', timezone]);
+  constructor(readonly context: QueryContext) {
+    this.settings.push(['reports.company_id', String(context.companyId)], ['reports.tz', context.timezone]);
   }
 
   /** The caller's company id, as SQL. */
@@ -66,30 +75,36 @@ export class QueryParams {
 
   /** A value for the query, as SQL of the given type. */
   value(v: string | number | boolean | readonly (string | number)[], type: SqlType): string {
-    const name = `reports.p${this.settings.length}`;
-    this.settings.push([name, Array.isArray(v) ? toArrayLiteral(v) : String(v)]);
-    const read = `(select current_setting('${name}')::${type})`;
+    const read = `(select current_setting('${this.bind(v)}')::${type})`;
     // The outer cast keeps `x = any(<array>)` from being read as `x = any(<subquery>)`.
     return type.endsWith('[]') ? `${read}::${type}` : read;
   }
 
+  /** `<expr> = any(<values>)` as a one-item list of conditions, or none for an empty list ("no filter"). */
+  anyOf(expr: string, values: readonly (string | number)[], type: 'bigint[]' | 'text[]'): string[] {
+    return values.length ? [`${expr} = any(${this.value(values, type)})`] : [];
+  }
+
   /** 00:00 of a calendar day (YYYY-MM-DD) in the company's zone, as a timestamptz. */
   dayStart(day: string): string {
-    return `(select (current_setting('${this.nameOf(this.value(day, 'date'))}')::date)::timestamp at time zone current_setting('reports.tz'))`;
+    return `(select (current_setting('${this.bind(day)}')::date)::timestamp at time zone current_setting('reports.tz'))`;
   }
 
   /** 00:00 of the day after `day` in the company's zone: the exclusive end of an inclusive range. */
   dayEnd(day: string): string {
-    return `(select (current_setting('${this.nameOf(this.value(day, 'date'))}')::date + 1)::timestamp at time zone current_setting('reports.tz'))`;
+    return `(select (current_setting('${this.bind(day)}')::date + 1)::timestamp at time zone current_setting('reports.tz'))`;
   }
 
-  /** A timestamp formatted as reports.md says, in the company's zone. */
+  /** A timestamp formatted as the reports show it, in the company's zone. */
   ts(expr: string): string {
     return `reports.fmt_ts(${expr}, ${this.timezone})`;
   }
 
-  private nameOf(placeholder: string): string {
-    return /current_setting\('([^']+)'\)/.exec(placeholder)![1];
+  /** Keeps a value as a bound, transaction-local setting; returns the setting's name. */
+  private bind(v: string | number | boolean | readonly (string | number)[]): string {
+    const name = `reports.p${this.settings.length}`;
+    this.settings.push([name, Array.isArray(v) ? toArrayLiteral(v) : String(v)]);
+    return name;
   }
 }
 

@@ -2,7 +2,6 @@
 import { defineReport } from './definition';
 // The same filters as the tracking reports (validation alike); here queueIds/userIds apply to the ticket.
 import { checkServiceFilters, serviceFilters, type ServiceFilters } from './service-population';
-import { anyOf } from './sql-helpers';
 
 export const serviceHistory = defineReport<ServiceFilters>({
   type: 'service_history',
@@ -66,9 +65,9 @@ export const serviceHistory = defineReport<ServiceFilters>({
     order by m.created_at, m.id
     offset 0) m`,
       where: [
-        ...anyOf('t.status', f.statuses.length ? q.value(f.statuses, 'text[]') : null),
-        ...anyOf('t.queue_id', f.queueIds.length ? q.value(f.queueIds, 'bigint[]') : null),
-        ...anyOf('t.user_id', f.userIds.length ? q.value(f.userIds, 'bigint[]') : null),
+        ...q.anyOf('t.status', f.statuses, 'text[]'),
+        ...q.anyOf('t.queue_id', f.queueIds, 'bigint[]'),
+        ...q.anyOf('t.user_id', f.userIds, 'bigint[]'),
       ],
       key: [
         { expr: 'rt.ticket_id', type: 'bigint' },

@@ -8,7 +8,6 @@ import type { Sql } from '../db/connection';
 import type { FieldProblem } from './definition';
 import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
 import type { QueryParams } from './query';
-import { anyOf } from './sql-helpers';
 
 /** The fields every tracking report filters by; a report may add its own (`timeBasis`). */
 export const serviceFilterFields = {
@@ -39,9 +38,9 @@ export function servicePopulation(f: ServiceFilters, q: QueryParams): string {
   const where = [
     `tr.created_at >= ${q.dayStart(f.from)}`,
     `tr.created_at < ${q.dayEnd(f.to)}`,
-    ...anyOf('t.status', f.statuses.length ? q.value(f.statuses, 'text[]') : null),
-    ...anyOf('tr.queue_id', f.queueIds.length ? q.value(f.queueIds, 'bigint[]') : null),
-    ...anyOf('tr.user_id', f.userIds.length ? q.value(f.userIds, 'bigint[]') : null),
+    ...q.anyOf('t.status', f.statuses, 'text[]'),
+    ...q.anyOf('tr.queue_id', f.queueIds, 'bigint[]'),
+    ...q.anyOf('tr.user_id', f.userIds, 'bigint[]'),
   ];
   return `select tr.id, tr.ticket_id, tr.queue_id, tr.user_id, tr.queued_at, tr.started_at, tr.finished_at,
        t.status as ticket_status, (tr.created_at at time zone ${q.timezone})::date as day

@@ -7,8 +7,3 @@
 export function nameList(nameExpr: string, fromAndWhere: string): string {
   return `(select string_agg(${nameExpr}, ', ' order by lower(${nameExpr}) collate "und-x-icu", ${nameExpr} collate "C") ${fromAndWhere})`;
 }
-
-/** `and <expr> = any(<list>)` when the list is not empty: an empty list means "no filter". */
-export function anyOf(expr: string, listSql: string | null): string[] {
-  return listSql === null ? [] : [`${expr} = any(${listSql})`];
-}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineReport } from './definition';
 import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
-import { anyOf, nameList } from './sql-helpers';
+import { nameList } from './sql-helpers';
 
 const filters = z
   .strictObject({
@@ -43,8 +43,8 @@ export const ticketSummary = defineReport<z.infer<typeof filters>>({
     where: [
       `t.created_at >= ${q.dayStart(f.from)}`,
       `t.created_at < ${q.dayEnd(f.to)}`,
-      ...anyOf('t.status', f.statuses.length ? q.value(f.statuses, 'text[]') : null),
-      ...anyOf('t.queue_id', f.queueIds.length ? q.value(f.queueIds, 'bigint[]') : null),
+      ...q.anyOf('t.status', f.statuses, 'text[]'),
+      ...q.anyOf('t.queue_id', f.queueIds, 'bigint[]'),
     ],
     key: [{ expr: 't.id', type: 'bigint' }],
   }),

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { defineReport } from './definition';
 import { calendarDay, checkIdsBelong, idList, refineDateRange } from './filters';
-import { anyOf } from './sql-helpers';
 
 const text = (max: number) =>
   z.string({ error: 'deve ser um texto' }).min(1, { message: 'não pode ser vazio' }).max(max, { message: `no máximo ${max} caracteres` });
@@ -57,10 +56,10 @@ export const webhookEvents = defineReport<z.infer<typeof filters>>({
       `e.created_at >= ${q.dayStart(f.from)}`,
       `e.created_at < ${q.dayEnd(f.to)}`,
       ...STATUS_SQL[f.requestStatus],
-      ...anyOf('e.event_type', f.eventTypes.length ? q.value(f.eventTypes, 'text[]') : null),
+      ...q.anyOf('e.event_type', f.eventTypes, 'text[]'),
       ...(f.contactNumber !== undefined ? [`e.contact_number = ${q.value(f.contactNumber, 'text')}`] : []),
       ...(f.requestId !== undefined ? [`e.request_id = ${q.value(f.requestId, 'text')}`] : []),
-      ...anyOf('e.campaign_id', f.campaignIds.length ? q.value(f.campaignIds, 'bigint[]') : null),
+      ...q.anyOf('e.campaign_id', f.campaignIds, 'bigint[]'),
     ],
     key: [
       { expr: 'e.created_at', type: 'timestamptz' },
