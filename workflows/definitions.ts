@@ -20,7 +20,7 @@ export interface ReportWorkflowInput {
   reportId: string;
   companyId: number;
   type: string;
-  format: 'csv' | 'pdf';
+  format: 'csv' | 'xlsx' | 'pdf';
 }
 
 export const statusQuery = defineQuery<ReportState>('status');

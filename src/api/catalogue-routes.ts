@@ -1,7 +1,7 @@
 // /api/report-types: the catalogue, with each type's filters as JSON Schema (from the same zod schemas).
 import { Router } from 'express';
 import { z } from 'zod';
-import { REPORTS } from '../reports';
+import { REPORTS, formatsOf } from '../reports';
 
 export function catalogueRoutes(): Router {
   const catalogue = REPORTS.map((r) => ({
@@ -9,7 +9,9 @@ export function catalogueRoutes(): Router {
     name: r.name,
     description: r.description,
     category: r.category,
+    /** The default format; `formats` lists every one `POST /api/reports` accepts for the type. */
     format: r.format,
+    formats: formatsOf(r),
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
   }));
   const router = Router();

@@ -19,4 +19,5 @@ export function findReport(type: string): ReportDefinition | undefined {
   return byType.get(type);
 }
 
-export type { ReportDefinition, CsvReport, PdfReport, ReportContext, FieldProblem } from './definition';
+export type { ReportDefinition, CsvReport, PdfReport, ReportContext, FieldProblem, ColumnKind, ReportFormat } from './definition';
+export { COLUMN_KINDS, formatsOf, workbookFileName } from './definition';

@@ -18,6 +18,10 @@ export const serviceStatistics = defineReport<ServiceFilters>({
     'Fila', 'Operador', 'Atendimentos', 'Finalizados', 'Taxa de resolução',
     'Tempo médio de espera', 'Tempo médio de primeira resposta', 'Tempo médio de atendimento',
   ],
+  columnKinds: {
+    Fila: 'text', Operador: 'text', Atendimentos: 'integer', Finalizados: 'integer', 'Taxa de resolução': 'percent',
+    'Tempo médio de espera': 'duration', 'Tempo médio de primeira resposta': 'duration', 'Tempo médio de atendimento': 'duration',
+  },
   // Plan: population by ticket_trackings_company_created; per tracking, its first customer message and
   // the first operator reply at or after it are each the first entry of a messages_tracking_from_me
   // range (index-only). One pass with grouping sets gives the pairs and the Total from the same rows.

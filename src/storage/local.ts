@@ -73,6 +73,10 @@ export class LocalStorage implements ReportStorage {
     return readFile(this.pathOf(key));
   }
 
+  readStream(key: string): NodeJS.ReadableStream {
+    return createReadStream(this.pathOf(key), { highWaterMark: 1024 * 1024 });
+  }
+
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
     await rm(file, { force: true });
