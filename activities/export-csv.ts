@@ -18,7 +18,7 @@ import { copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { PartBuffers } from '../src/csv/part-buffers';
-import { QueryParams, buildCopySql, buildCountSql, type ReportQuery } from '../src/reports/query';
+import { QueryParams, buildCopySql, buildCountSql, withPlainText, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
 import { storageKeys, type ExportResult } from './records';
@@ -97,7 +97,8 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params);
       counting.catch(() => {}); // observed before the first progress, or after the COPY
 
-      const copySql = buildCopySql(query, params, checkpoint.cursor);
+      // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
+      const copySql = job.format === 'xlsx' ? withPlainText(buildCopySql(query, params, checkpoint.cursor)) : buildCopySql(query, params, checkpoint.cursor);
       const splitter = new CopyRowSplitter(query.kind === 'keyset');
       const pending = new PartBuffers(partBytes);
 
@@ -184,7 +185,7 @@ async function resumePoint(
 }
 
 /** On the last attempt the budget allows, a retryable failure becomes final (same type, same user message). */
-function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number | undefined): unknown {
+export function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number | undefined): unknown {
   if (maxAttempts === undefined || attempt < maxAttempts || err instanceof CancelledFailure) return err;
   if (err instanceof ApplicationFailure) {
     if (err.nonRetryable) return err;
@@ -219,7 +220,7 @@ async function runQuery<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Storage errors are retried by Temporal; the failure type tells the user what went wrong if retries run out. */
-async function storeOrRetry<T>(fn: () => Promise<T>): Promise<T> {
+export async function storeOrRetry<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

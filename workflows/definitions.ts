@@ -39,6 +39,7 @@ export const USER_MESSAGES: Record<string, string> = {
   StorageFailed: 'Não foi possível gravar o arquivo do relatório. Tente novamente em alguns minutos.',
   TicketNotFound: 'O ticket não existe mais nesta empresa.',
   PdfFailed: 'Não foi possível gerar o PDF deste ticket. Tente novamente em alguns minutos.',
+  WorkbookFailed: 'Não foi possível gerar a planilha (XLSX) deste relatório. A equipe técnica foi avisada.',
   ChromiumMissing: 'O gerador de PDF não está disponível neste servidor. A equipe técnica foi avisada.',
 };
 export const DEFAULT_USER_MESSAGE =

@@ -127,6 +127,15 @@ ${where.length ? `where ${where.join('\n  and ')}` : ''}
 order by ${query.key.map((k) => k.expr).join(', ')}`;
 }
 
+/**
+ * The same statement with people's text exactly as stored (reports.fmt_plain_text, 015_xlsx_format.sql):
+ * for a workbook, whose text cells are never formulas, so the CSV's anti-formula apostrophe would only
+ * corrupt them. Safe as a text swap because values never enter the SQL text (see QueryParams).
+ */
+export function withPlainText(copySql: string): string {
+  return copySql.replaceAll('reports.fmt_text(', 'reports.fmt_plain_text(');
+}
+
 /** How many rows a keyset query will give: the total shown in progress. */
 export function buildCountSql(query: KeysetQuery, q: QueryParams): string {
   return `${tenantPrelude(q)}

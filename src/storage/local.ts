@@ -176,7 +176,8 @@ export function attachmentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
+const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 /** Serves signed download links at `/files/<key>`; mounted by the API. GET also answers HEAD. */
 export function localFilesRouter(storage: LocalStorage): express.Router {
