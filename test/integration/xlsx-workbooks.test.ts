@@ -8,6 +8,7 @@ import { REPORTS, findReport, type CsvReport } from '../../src/reports';
 import type { ReportStorage } from '../../src/storage/storage';
 import { parseReportCsv } from '../setup/csv';
 import { startStack, type Stack } from '../setup/stack';
+import { libreOfficeSheets, parseLibreOfficeCsv } from '../setup/libreoffice';
 import { expectedCell, readWorkbook, workbookDataRows } from '../setup/xlsx';
 
 const ROWS_PER_SHEET = 400;
@@ -140,6 +141,38 @@ describe('XLSX workbooks through the HTTP API', () => {
     expect(texts).toContain('+55 Vendas');
     expect(texts.some((t) => typeof t === 'string' && t.startsWith("'"))).toBe(false);
   }, 240_000);
+
+  it('when LibreOffice converts a workbook to CSV, then it shows the CSV of the same request, sheet after sheet', async () => {
+    // service_history: more rows than a sheet holds here, messages with line breaks, quotes and formula-like
+    // text; service_statistics: durations and percents.
+    for (const type of ['service_history', 'service_statistics']) {
+      const report = findReport(type) as CsvReport;
+      const csv = await download((await request(type, filtersOf[type])).id);
+      const xlsx = await download((await request(type, filtersOf[type], 'xlsx')).id);
+      const [header, ...csvRows] = parseReportCsv(csv.bytes);
+      const sheets = await libreOfficeSheets(xlsx.bytes);
+      expect(sheets.length).toBe(Math.max(1, Math.ceil(csvRows.length / ROWS_PER_SHEET)));
+      const shown: string[][] = [];
+      for (const sheet of sheets) {
+        const [sheetHeader, ...rows] = parseLibreOfficeCsv(sheet.text);
+        expect(sheetHeader).toEqual(header);
+        shown.push(...rows);
+      }
+      // What differs is only how each side writes a number (en-US decimal point, [h] without a leading zero)
+      // and the CSV's anti-formula apostrophe; the test states it per kind rather than trusting the writer.
+      const asCsv = (kind: string, text: string) => {
+        if (kind === 'money' || kind === 'percent') return text.replace('.', ',');
+        if (kind === 'duration') return text.replace(/^(\d):/, '0$1:');
+        return text;
+      };
+      const unprotected = (kind: string, text: string) => (kind === 'text' && /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
+      expect(shown).toHaveLength(csvRows.length);
+      for (const [r, row] of csvRows.entries()) {
+        expect(shown[r].map((t, c) => asCsv(report.columnKinds[header[c]], t)), `${type} row ${r + 1}`)
+          .toEqual(row.map((t, c) => unprotected(report.columnKinds[header[c]], t)));
+      }
+    }
+  }, 400_000);
 
   it('when a report with no rows is asked as xlsx, then the workbook holds the header row only', async () => {
     const xlsx = await download((await request('login_logout', { from: '2020-01-01', to: '2020-01-02' }, 'xlsx')).id);
