@@ -121,7 +121,10 @@ describe('the reports page (headless Chromium)', () => {
     const page = await loginAs('Admin Acme — Administrador');
     await page.locator('button.type[data-type="ticket_summary"]').click();
     const choice = page.getByRole('group', { name: 'Formato do arquivo' });
-    expect(await choice.getByRole('radio').evaluateAll((radios) => radios.map((r) => [(r as HTMLInputElement).value, (r as HTMLInputElement).checked])))
+    expect(await choice.getByRole('radio').evaluateAll((radios) => radios.map((r) => {
+      const radio = r as unknown as { value: string; checked: boolean };
+      return [radio.value, radio.checked];
+    })))
       .toEqual([['csv', true], ['xlsx', false]]);
     await page.getByLabel('Data inicial').fill('2026-10-01');
     await page.getByLabel('Data final').fill('2026-10-31');
