@@ -31,12 +31,15 @@ export interface XlsxExportDeps {
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
+const MAX_PART_BYTES = 4 * 1024 * 1024;
 const HEARTBEAT_EVERY_MS = 1_000;
 const workbookPart = (reportId: string, n: number) => `${storageKeys.partsPrefix(reportId)}xlsx-${String(n).padStart(6, '0')}`;
 
 export function createXlsxExportActivities(deps: XlsxExportDeps) {
   const { sql, storage } = deps;
-  const partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
+  // A workbook part is no checkpoint (a retry converts again from the start), only a unit of upload: smaller
+  // than the CSV's, for less memory.
+  const partBytes = Math.min(deps.partBytes ?? DEFAULT_PART_BYTES, MAX_PART_BYTES);
   const log = deps.log;
 
   return {

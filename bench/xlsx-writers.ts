@@ -23,7 +23,7 @@ async function* csvRows(): AsyncGenerator<string[]> {
   for (let pass = 0; pass < Number(repeatArg ?? 1); pass++) {
     const reader = new CsvRowReader();
     let header = true;
-    for await (const chunk of createReadStream(csvPath, { highWaterMark: 1024 * 1024 })) {
+    for await (const chunk of createReadStream(csvPath, { highWaterMark: 256 * 1024 })) {
       for (const row of reader.push(chunk as Buffer)) {
         if (header) { header = false; continue; }
         yield row;

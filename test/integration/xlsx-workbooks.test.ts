@@ -10,17 +10,39 @@ import { parseReportCsv } from '../setup/csv';
 import { startStack, type Stack } from '../setup/stack';
 import { libreOfficeSheets, parseLibreOfficeCsv } from '../setup/libreoffice';
 import { expectedCell, readWorkbook, workbookDataRows } from '../setup/xlsx';
+import { WorkbookWriter } from '../../src/xlsx/workbook-writer';
 
 const ROWS_PER_SHEET = 400;
 /** Columns the seed leaves empty in this data (not a kind the comparison skips). */
 const OFTEN_EMPTY = new Set<string>([]);
 
+/** Small parts, so a workbook of this data is stored in several. */
+const PART_BYTES = 16 * 1024;
 /** Makes the worker read a corrupt CSV when it builds a workbook, while `corrupt` is set. */
 let corrupt = false;
+/** Fails the storing of a workbook's second part once, while set: the conversion is retried from the start. */
+let failSecondPartOnce = false;
+/** What the worker last read back of a stored CSV. */
+let lastCsvRead: Buffer[] = [];
 const corruptingStorage = (inner: ReportStorage): ReportStorage => new Proxy(inner, {
   get(target, prop, receiver) {
     if (prop === 'readStream') {
-      return (key: string) => (corrupt ? Readable.from([Buffer.from('\uFEFFnão é este cabeçalho\r\n1;2\r\n')]) : target.readStream(key));
+      return (key: string) => {
+        if (corrupt) return Readable.from([Buffer.from('\uFEFFnão é este cabeçalho\r\n1;2\r\n')]);
+        const stream = target.readStream(key) as Readable;
+        lastCsvRead = [];
+        stream.on('data', (c: Buffer) => lastCsvRead.push(c));
+        return stream;
+      };
+    }
+    if (prop === 'put') {
+      return async (key: string, data: Buffer, type?: string) => {
+        if (failSecondPartOnce && /\/xlsx-000002$/.test(key)) {
+          failSecondPartOnce = false;
+          throw new Error('injected: storage refused the part');
+        }
+        return target.put(key, data, type);
+      };
     }
     const value = Reflect.get(target, prop, receiver);
     return typeof value === 'function' ? value.bind(target) : value;
@@ -54,7 +76,7 @@ describe('XLSX workbooks through the HTTP API', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ workbookRowsPerSheet: ROWS_PER_SHEET, wrapWorkerStorage: corruptingStorage });
+    stack = await startStack({ workbookRowsPerSheet: ROWS_PER_SHEET, partBytes: PART_BYTES, wrapWorkerStorage: corruptingStorage });
     summary = await seed(stack.sql, { companies: 2, messages: 6000, seed: 17, days: 45 });
     const company = summary.companies[0];
     token = stack.tokenFor({ id: company.adminUserId, companyId: company.id });
@@ -173,6 +195,27 @@ describe('XLSX workbooks through the HTTP API', () => {
       }
     }
   }, 400_000);
+
+  it('when storing a workbook part fails mid-file, then the retried conversion gives byte for byte the uninterrupted workbook', async () => {
+    failSecondPartOnce = true;
+    const { id } = await request('service_history', filtersOf.service_history, 'xlsx');
+    const xlsx = await download(id);
+    expect(failSecondPartOnce, 'the failure was injected').toBe(false);
+    expect(xlsx.bytes.length).toBeGreaterThan(2 * PART_BYTES);
+    // The same CSV through the writer at once, with the entry time the activity uses (the report's creation).
+    const [{ createdAt }] = await stack.sql<{ createdAt: Date }[]>`select created_at as "createdAt" from reports.reports where id = ${id}`;
+    const report = findReport('service_history') as CsvReport;
+    const [, ...rows] = parseReportCsv(Buffer.concat(lastCsvRead));
+    const writer = new WorkbookWriter({
+      sheetName: report.name, columns: report.columns, kinds: report.columns.map((c) => report.columnKinds[c]), rowsPerSheet: ROWS_PER_SHEET, mtime: createdAt,
+    });
+    const chunks: Buffer[] = [];
+    const reading = (async () => { for await (const c of writer.output) chunks.push(c as Buffer); })();
+    for (const row of rows) await writer.writeRow(row);
+    await writer.end();
+    await reading;
+    expect(xlsx.bytes.equals(Buffer.concat(chunks))).toBe(true);
+  }, 240_000);
 
   it('when a report with no rows is asked as xlsx, then the workbook holds the header row only', async () => {
     const xlsx = await download((await request('login_logout', { from: '2020-01-01', to: '2020-01-02' }, 'xlsx')).id);
