@@ -5,7 +5,7 @@
  * It runs after exportCsvReport, which for an xlsx report stores the CSV of the same request with people's
  * text as stored (no anti-formula apostrophe) in the report's folder. That export is the part worth
  * checkpointing (the query); this step only reads a file, so a retry does it again from the start, and
- * since the writer is deterministic (same rows, same entry times) the workbook is byte-identical to an
+ * since the writer is deterministic (same rows, same bytes) the workbook is byte-identical to an
  * uninterrupted run. Once the workbook is recorded the CSV is deleted.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -31,7 +31,7 @@ export interface XlsxExportDeps {
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
-const MAX_PART_BYTES = 4 * 1024 * 1024;
+const MAX_PART_BYTES = 2 * 1024 * 1024;
 const HEARTBEAT_EVERY_MS = 1_000;
 const workbookPart = (reportId: string, n: number) => `${storageKeys.partsPrefix(reportId)}xlsx-${String(n).padStart(6, '0')}`;
 
@@ -78,7 +78,6 @@ export function createXlsxExportActivities(deps: XlsxExportDeps) {
       columns: report.columns,
       kinds: report.columns.map((c) => report.columnKinds[c]),
       rowsPerSheet: deps.workbookRowsPerSheet,
-      mtime: job.createdAt,
     });
     const beat = setInterval(() => ctx.heartbeat({ rows: writer.rows }), HEARTBEAT_EVERY_MS);
     let parts = 0;
@@ -115,7 +114,7 @@ export function createXlsxExportActivities(deps: XlsxExportDeps) {
               where id = ${reportId}`;
     await storage.delete(csv.objectKey);
     await storage.deletePrefix(storageKeys.partsPrefix(reportId));
-    log?.info('workbook finished', { reportId, companyId: job.companyId, rows: csv.rowCount, sheets: Math.ceil(csv.rowCount / (deps.workbookRowsPerSheet ?? 1_048_575)) || 1, sizeBytes });
+    log?.info('workbook finished', { reportId, companyId: job.companyId, attempt: ctx.info.attempt, rows: csv.rowCount, sheets: Math.ceil(csv.rowCount / (deps.workbookRowsPerSheet ?? 1_048_575)) || 1, sizeBytes });
     return { objectKey: finalKey, fileName, rowCount: csv.rowCount, sizeBytes };
   }
 

@@ -34,7 +34,7 @@ async function* csvRows(): AsyncGenerator<string[]> {
 }
 
 async function ours(level: number): Promise<number> {
-  const writer = new WorkbookWriter({ sheetName: report.name, columns: report.columns, kinds, mtime: new Date('2026-01-01T00:00:00Z'), compressionLevel: level });
+  const writer = new WorkbookWriter({ sheetName: report.name, columns: report.columns, kinds, compressionLevel: level });
   const written = pipeline(writer.output, createWriteStream(outPath));
   for await (const row of csvRows()) await writer.writeRow(row);
   await writer.end();

@@ -9,7 +9,7 @@ import { copyFileSync, closeSync, openSync, readSync, readdirSync, statSync } fr
 import path from 'node:path';
 import type { ApiClient } from './api-client';
 import { HISTORY_TYPE, removeAllReportFiles } from './export';
-import { MB, fmt, median, sampleRss } from './measure';
+import { MB, fmt, median, rssOf, sampleRss } from './measure';
 import { MONTH, ROOT } from './services';
 
 type Line = { section: string; what: string; value: string; target?: string; met?: boolean };
@@ -24,6 +24,7 @@ export async function workbookBench(mod: WorkbookBenchModule, reps: number, scra
   log('xlsx: warming up with a one-day workbook');
   await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters: { from: MONTH.from, to: MONTH.from }, format: 'xlsx' }, 50);
   removeAllReportFiles(mod.filesDir);
+  const idle = rssOf(mod.worker.pid) ?? 0;
 
   const pairs: { csv: number; xlsx: number }[] = [];
   let rows = 0;
@@ -56,6 +57,7 @@ export async function workbookBench(mod: WorkbookBenchModule, reps: number, scra
   lines.push({ section, what: 'CSV export (the same request as csv)', value: `median ${median(pairs.map((p) => p.csv)).toFixed(2)} s, ${fmt(csvBytes / MB, 1)} MB` });
   lines.push({ section, what: 'XLSX export (CSV export, then the conversion activity)', value: `median ${median(pairs.map((p) => p.xlsx)).toFixed(2)} s, ${fmt(xlsxBytes / MB, 1)} MB` });
   lines.push({ section, what: 'ratio XLSX time / CSV time', value: `${median(ratios).toFixed(2)}× (median of ${ratios.length} pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})` });
+  lines.push({ section, what: 'worker RSS before them (warm, after earlier sections and a one-day workbook)', value: `${fmt(idle / MB)} MB` });
   lines.push({ section, what: 'worker peak RSS while making these workbooks', value: `${fmt(peak / MB)} MB`, target: '< 300 MB', met: peak < 300 * MB });
 
   const writers = `Workbook writers on the month's stored CSV (${fmt(rows)} rows, each writer in its own process, file on local disk)`;

@@ -1,8 +1,9 @@
 /**
  * A streaming workbook: rows in, zip bytes out (`output`), with memory bounded by one chunk of sheet XML
  * and zlib's window, however many rows. The sheets are written as they fill (inline strings, no shared
- * string table); the parts that name them come last, once their count is known. Given the same rows and
- * `mtime`, the bytes are the same: a retried conversion writes the same file again.
+ * string table); the parts that name them come last, once their count is known. Given the same rows, the
+ * bytes are the same — whenever and on whichever worker: every entry has the same fixed time (below) — so a
+ * retried conversion writes the same file again, and the same request on the same data the same file.
  *
  * Chosen over exceljs's streaming WorkbookWriter by measurement (docs/performance.md).
  */
@@ -17,6 +18,12 @@ import { contentTypesXml, rootRelsXml, sheetEndXml, sheetStartXml, stylesXml, wo
 export const MAX_DATA_ROWS_PER_SHEET = 1_048_575;
 const SHEET_NAME_MAX = 31;
 const CHUNK_CHARS = 64 * 1024;
+/**
+ * Every entry's time: 1980-01-01 00:00, the first the zip's DOS field can hold (as Excel's own files do).
+ * Built from local fields because the DOS field is local time; the UTC extra field is left out
+ * (`forceDosTimestamp`), since it would differ between workers in different zones.
+ */
+const ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
 export interface WorkbookOptions {
   /** The report's name: the first sheet's, then `… (2)`, `… (3)` for continuation sheets. */
@@ -25,8 +32,6 @@ export interface WorkbookOptions {
   kinds: readonly ColumnKind[];
   /** Data rows per sheet (tests make it small to see continuation sheets). */
   rowsPerSheet?: number;
-  /** Stored as every entry's modification time. */
-  mtime: Date;
   /** zlib level: 6 unless a measurement says otherwise. */
   compressionLevel?: number;
 }
@@ -102,7 +107,7 @@ export class WorkbookWriter {
   }
 
   private entryOptions() {
-    return { mtime: this.opts.mtime, compress: true, compressionLevel: this.opts.compressionLevel ?? 6 };
+    return { mtime: ENTRY_TIME, forceDosTimestamp: true, compress: true, compressionLevel: this.opts.compressionLevel ?? 6 };
   }
 }
 

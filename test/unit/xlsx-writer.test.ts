@@ -11,7 +11,7 @@ const CSV = Buffer.from('\uFEFFID;Texto;Vazio\r\n1;"a;b ""c""\r\nd";\r\n2;é ✓
 const ROWS = [['ID', 'Texto', 'Vazio'], ['1', 'a;b "c"\r\nd', ''], ['2', 'é ✓ 🎉', 'x'], ['3', '', '']];
 
 async function workbookOf(rows: string[][], kinds: ('text' | 'integer')[]): Promise<Buffer> {
-  const writer = new WorkbookWriter({ sheetName: 'Teste', columns: kinds.map((_, i) => `C${i}`), kinds, mtime: new Date('2026-10-01T00:00:00Z') });
+  const writer = new WorkbookWriter({ sheetName: 'Teste', columns: kinds.map((_, i) => `C${i}`), kinds });
   const chunks: Buffer[] = [];
   const reading = (async () => { for await (const c of writer.output) chunks.push(c as Buffer); })();
   for (const row of rows) await writer.writeRow(row);
