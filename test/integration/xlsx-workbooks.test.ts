@@ -230,6 +230,18 @@ describe('XLSX workbooks through the HTTP API', () => {
     expect(xlsx.report.rowCount).toBe(0);
   });
 
+  it("when a profile may not use a type, then asking for it as xlsx is a 403 like csv", async () => {
+    const company = summary.companies[0];
+    await stack.sql`insert into reports.report_permissions (company_id, type, profiles, updated_by) values (${company.id}, 'licenses', ${['supervisor']}, ${company.adminUserId})`;
+    try {
+      const userToken = stack.tokenFor({ id: company.userUserId, companyId: company.id });
+      const res = await stack.api('/api/reports', { method: 'POST', token: userToken, body: JSON.stringify({ type: 'licenses', filters: { month: 'current' }, format: 'xlsx' }) });
+      expect(res.status).toBe(403);
+    } finally {
+      await stack.sql`delete from reports.report_permissions where company_id = ${company.id}`;
+    }
+  });
+
   it('when ticket_detail or an unknown format is asked, then a 400 names format', async () => {
     const ticketId = (await stack.sql<{ id: number }[]>`select min(id)::int as id from tickets where company_id = ${summary.companies[0].id}`)[0].id;
     for (const [type, filters, format] of [['ticket_detail', { ticketId }, 'xlsx'], ['numbers', { month: 'current' }, 'pdf'], ['numbers', { month: 'current' }, 'docx']] as const) {

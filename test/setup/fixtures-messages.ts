@@ -194,8 +194,8 @@ export class PartRecorder implements ReportStorage {
 }
 
 /** POSTs a report and returns its id (202 expected). */
-export async function requestReport(stack: Stack, token: string, type: string, filters: Record<string, unknown>): Promise<string> {
-  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters }) });
+export async function requestReport(stack: Stack, token: string, type: string, filters: Record<string, unknown>, format?: string): Promise<string> {
+  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters, ...(format ? { format } : {}) }) });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
