@@ -8,7 +8,7 @@
  * since the writer is deterministic (same rows, same bytes) the workbook is byte-identical to an
  * uninterrupted run. Once the workbook is recorded the CSV is deleted.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
 import type { Logger } from '../src/log';
 import { findReport, workbookFileName } from '../src/reports';
@@ -99,7 +99,9 @@ export function createXlsxExportActivities(deps: XlsxExportDeps) {
       }
     } catch (err) {
       if (err instanceof CellKindError) throw ApplicationFailure.nonRetryable(`workbook: ${err.message}`, 'WorkbookFailed');
-      throw err;
+      if (err instanceof ApplicationFailure || err instanceof CancelledFailure) throw err;
+      // What is left is reading the CSV or writing the zip: storage trouble, which may pass.
+      throw ApplicationFailure.retryable(`storage: ${(err as Error)?.message ?? String(err)}`, 'StorageFailed');
     } finally {
       clearInterval(beat);
     }
@@ -114,11 +116,11 @@ export function createXlsxExportActivities(deps: XlsxExportDeps) {
               where id = ${reportId}`;
     await storage.delete(csv.objectKey);
     await storage.deletePrefix(storageKeys.partsPrefix(reportId));
-    log?.info('workbook finished', { reportId, companyId: job.companyId, attempt: ctx.info.attempt, rows: csv.rowCount, sheets: Math.ceil(csv.rowCount / (deps.workbookRowsPerSheet ?? 1_048_575)) || 1, sizeBytes });
+    log?.info('workbook finished', { reportId, companyId: job.companyId, attempt: ctx.info.attempt, rows: csv.rowCount, sheets: writer.sheetCount, sizeBytes });
     return { objectKey: finalKey, fileName, rowCount: csv.rowCount, sizeBytes };
   }
 
-  /** Stores the zip in parts of about `partBytes`, one in flight while the next fills; resolves with their count. */
+  /** Stores the zip in parts of about `partBytes`, one in flight while the next fills. */
   async function uploadParts(output: NodeJS.ReadableStream, store: (data: Buffer) => Promise<void>): Promise<void> {
     let pending: Buffer[] = [];
     let size = 0;
@@ -146,14 +148,15 @@ async function writeRows(source: NodeJS.ReadableStream, writer: WorkbookWriter, 
   let header = true;
   for await (const chunk of source) {
     if (cancelled.aborted) throw cancelled.reason;
-    for (const row of reader.push(chunk as Buffer)) {
+    for (const row of reader.rows(chunk as Buffer)) {
       if (header) {
         if (row.join(';') !== columns.join(';')) throw new CellKindError(`the CSV's header is not the report's: ${row.join(';')}`);
         header = false;
         continue;
       }
       if (row.length !== columns.length) throw new CellKindError(`a CSV row of ${row.length} cells, the report has ${columns.length} columns`);
-      await writer.writeRow(row);
+      const wait = writer.writeRow(row);
+      if (wait) await wait;
     }
   }
   reader.finish();

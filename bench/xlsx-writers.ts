@@ -24,7 +24,7 @@ async function* csvRows(): AsyncGenerator<string[]> {
     const reader = new CsvRowReader();
     let header = true;
     for await (const chunk of createReadStream(csvPath, { highWaterMark: 256 * 1024 })) {
-      for (const row of reader.push(chunk as Buffer)) {
+      for (const row of reader.rows(chunk as Buffer)) {
         if (header) { header = false; continue; }
         yield row;
       }
@@ -36,7 +36,10 @@ async function* csvRows(): AsyncGenerator<string[]> {
 async function ours(level: number): Promise<number> {
   const writer = new WorkbookWriter({ sheetName: report.name, columns: report.columns, kinds, compressionLevel: level });
   const written = pipeline(writer.output, createWriteStream(outPath));
-  for await (const row of csvRows()) await writer.writeRow(row);
+  for await (const row of csvRows()) {
+    const wait = writer.writeRow(row);
+    if (wait) await wait;
+  }
   await writer.end();
   await written;
   return writer.rows;

@@ -38,15 +38,15 @@ export function cellXml(ref: string, kind: ColumnKind, text: string): string {
       if (!DECIMAL.test(text)) throw mismatch(kind, text);
       return `<c r="${ref}" s="${STYLE[kind]}"><v>${text.replace(',', '.')}</v></c>`;
     case 'timestamp': {
-      const m = TIMESTAMP.exec(text);
-      if (!m) throw mismatch(kind, text);
-      const seconds = civilDays(+m[3], +m[2], +m[1]) * 86400 + +m[4] * 3600 + +m[5] * 60 + +m[6];
+      // Checked by a regex, read by character codes: one cell per row of the large reports, no match arrays.
+      if (!TIMESTAMP.test(text)) throw mismatch(kind, text);
+      const days = civilDays(digits(text, 6, 4), digits(text, 3, 2), digits(text, 0, 2));
+      const seconds = days * 86400 + digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60 + digits(text, 17, 2);
       return `<c r="${ref}" s="${STYLE.timestamp}"><v>${seconds / 86400}</v></c>`;
     }
     case 'date': {
-      const m = DATE.exec(text);
-      if (!m) throw mismatch(kind, text);
-      return `<c r="${ref}" s="${STYLE.date}"><v>${civilDays(+m[3], +m[2], +m[1])}</v></c>`;
+      if (!DATE.test(text)) throw mismatch(kind, text);
+      return `<c r="${ref}" s="${STYLE.date}"><v>${civilDays(digits(text, 6, 4), digits(text, 3, 2), digits(text, 0, 2))}</v></c>`;
     }
     case 'duration': {
       const m = DURATION.exec(text);
@@ -100,6 +100,13 @@ export function columnLetters(index: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return letters;
+}
+
+/** The number written by `length` ASCII digits at `start`. */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return n;
 }
 
 function civilDays(year: number, month: number, day: number): number {

@@ -15,22 +15,31 @@ export class CsvRowReader {
 
   /** The complete rows in `chunk` (and what was left of the previous one). */
   push(chunk: Buffer): string[][] {
+    return [...this.rows(chunk)];
+  }
+
+  /**
+   * The same rows, one at a time: a row is parsed only when the previous one has been used, so a chunk's
+   * rows are never all alive at once (they would outlive the young generation's collections).
+   * Consume it to the end before the next chunk.
+   */
+  *rows(chunk: Buffer): Generator<string[]> {
     let input = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
     if (!this.started) {
-      if (input.length < 3) { this.tail = input; return []; }
+      if (input.length < 3) { this.tail = input; return; }
       if (input[0] !== 0xef || input[1] !== 0xbb || input[2] !== 0xbf) throw new Error('the CSV does not start with its BOM');
       input = input.subarray(3);
       this.started = true;
     }
-    const rows: string[][] = [];
     let pos = 0;
+    const out: string[][] = [];
     for (;;) {
-      const end = this.readRow(input, pos, rows);
+      const end = this.readRow(input, pos, out);
       if (end < 0) break;
       pos = end;
+      yield out.pop()!;
     }
     this.tail = pos < input.length ? Buffer.from(input.subarray(pos)) : EMPTY;
-    return rows;
   }
 
   /** The stored file ends with CRLF: anything left is a truncated file. */

@@ -54,9 +54,16 @@ export class WorkbookWriter {
     this.output = this.zip.outputStream as unknown as Readable;
   }
 
-  /** Appends one row of CSV cell texts; resolves once the sheet can take more (backpressure). */
-  async writeRow(cells: readonly string[]): Promise<void> {
-    if (!this.sheet || this.sheetRows === this.rowsPerSheet) await this.startSheet();
+  get sheetCount(): number {
+    return this.sheets.length;
+  }
+
+  /**
+   * Appends one row of CSV cell texts. Returns a promise only when the caller must wait (a new sheet, or
+   * backpressure): most rows cost no promise at all.
+   */
+  writeRow(cells: readonly string[]): Promise<void> | undefined {
+    if (!this.sheet || this.sheetRows === this.rowsPerSheet) return this.startSheet().then(() => this.writeRow(cells));
     this.sheetRows++;
     this.rows++;
     const r = this.sheetRows + 1;
@@ -64,7 +71,7 @@ export class WorkbookWriter {
     const { kinds } = this.opts;
     for (let i = 0; i < kinds.length; i++) row += cellXml(`${this.letters[i]}${r}`, kinds[i], cells[i] ?? '');
     this.xml += row + '</row>';
-    if (this.xml.length >= CHUNK_CHARS) await this.flushXml();
+    return this.xml.length >= CHUNK_CHARS ? this.flushXml() : undefined;
   }
 
   /** Closes the last sheet (a file with no rows has the header row only) and the zip. */
