@@ -261,6 +261,8 @@ describe('XLSX workbooks through the HTTP API', () => {
       const done = await stack.waitForReport(id, token, 120_000);
       expect(done.status).toBe('ERROR');
       expect(done.error.message).toBe('Não foi possível gerar a planilha (XLSX) deste relatório. A equipe técnica foi avisada.');
+      // The record says ERROR first, then the files go: the run has ended once they are gone.
+      await expect(stack.workflows.client.workflow.getHandle(done.workflowId).result()).rejects.toThrow();
       const company = summary.companies[0];
       expect(await stack.storage.deletePrefix(`reports/${company.id}/${id}/`)).toBe(0);
       expect(await stack.storage.deletePrefix(`parts/${id}/`)).toBe(0);
