@@ -18,7 +18,7 @@ import { cancelQuietly, copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
 import { PartBuffers } from '../src/csv/part-buffers';
-import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, UnscopedQueryError, type ReportQuery } from '../src/reports/query';
+import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, UnscopedQueryError, withPlainText, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
 import { storageKeys } from '../src/storage/keys';
@@ -125,7 +125,11 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
         ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
       };
 
-      const copySql = await runQuery(async () => buildCopySql(query, params, checkpoint.cursor));
+      // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
+      const copySql = await runQuery(async () => {
+        const copy = buildCopySql(query, params, checkpoint.cursor);
+        return job.format === 'xlsx' ? withPlainText(copy) : copy;
+      });
       const splitter = new CopyRowSplitter(query.kind === 'keyset');
       const pending = new PartBuffers(partBytes);
 
@@ -215,7 +219,7 @@ async function resumePoint(
 }
 
 /** On the last attempt the budget allows, a retryable failure becomes final (same type, same user message). */
-function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number | undefined): unknown {
+export function lastAttemptGivesUp(err: unknown, attempt: number, maxAttempts: number | undefined): unknown {
   if (maxAttempts === undefined || attempt < maxAttempts || err instanceof CancelledFailure) return err;
   if (err instanceof ApplicationFailure) {
     if (err.nonRetryable) return err;

@@ -4,6 +4,7 @@ import type { Logger } from '../src/log';
 import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
 import { createCsvExportActivities } from './export-csv';
+import { createXlsxExportActivities } from './export-xlsx';
 import { createRecordActivities } from './records';
 import { createPdfActivities } from './render-pdf';
 import { createRetentionActivities } from './retention';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   chromiumPath?: string;
   /** The worker's one browser, shared by its PDF jobs (the worker closes it on shutdown). */
   pdfBrowser?: PdfBrowser;
+  /** Data rows per workbook sheet before a continuation sheet; Excel's maximum unless a test shortens it. */
+  workbookRowsPerSheet?: number;
   /** How long a finished report's link and file live; 24 h unless a test shortens it. */
   linkLifetimeSeconds?: number;
 }
@@ -30,6 +33,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCsvExportActivities(deps),
+    ...createXlsxExportActivities(deps),
     ...createPdfActivities(deps),
     ...createRecordActivities(deps),
     ...createRetentionActivities(deps),

@@ -19,6 +19,7 @@ export interface ReportJob {
   id: string;
   companyId: number;
   type: string;
+  format: 'csv' | 'xlsx' | 'pdf';
   filters: unknown;
   createdAt: Date;
   timezone: string;
@@ -29,7 +30,7 @@ export interface ReportJob {
 
 export async function loadReportJob(sql: Sql, reportId: string): Promise<ReportJob> {
   const [row] = await sql<ReportJob[]>`
-    select r.id, r.company_id as "companyId", r.type, r.filters, r.created_at as "createdAt", c.timezone,
+    select r.id, r.company_id as "companyId", r.type, r.format, r.filters, r.created_at as "createdAt", c.timezone,
            r.object_key as "objectKey", r.size_bytes as "sizeBytes", r.row_count as "rowCount"
     from reports.reports r join public.companies c on c.id = r.company_id
     where r.id = ${reportId}`;
@@ -61,12 +62,14 @@ export function createRecordActivities(deps: { sql: Sql; storage: ReportStorage;
     },
 
     async markReportFailed(reportId: string, message: string): Promise<void> {
-      const [failed] = await sql<{ type: string; seconds: number }[]>`
+      const [failed] = await sql<{ type: string; seconds: number; companyId: number }[]>`
         update reports.reports set status = 'ERROR', finished_at = now(), error_message = ${message}
         where id = ${reportId} and status = 'PROCESSING'
-        returning type, extract(epoch from finished_at - created_at)::float8 as seconds`;
+        returning type, extract(epoch from finished_at - created_at)::float8 as seconds, company_id as "companyId"`;
       if (failed) recordReportFinished({ type: failed.type, status: 'ERROR', seconds: failed.seconds });
       await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+      // A failed report has no file: a workbook that failed after its CSV was stored leaves that CSV here.
+      if (failed) await storage.deletePrefix(storageKeys.folder({ companyId: failed.companyId, id: reportId }));
     },
 
     /**

@@ -8,7 +8,7 @@
  *   --messages N      messages of the exported month (default 1,000,000)
  *   --rss-messages N  rows of the export during which the worker's RSS is sampled (default 5,000,000; 0 skips)
  *   --reps N          repetitions of each throughput measurement (default 5)
- *   --only LIST       a subset of: export,activity,latency,load,pdf,statistics,rss (default all)
+ *   --only LIST       a subset of: export,activity,latency,load,pdf,statistics,xlsx,rss (default all)
  *   --data-dir DIR    keep the PostgreSQL cluster (and its seeded databases) there between runs
  *   --out FILE        where to write the results (default docs/performance.md; "-" writes nothing)
  *   --profile DIR     run the worker with `node --cpu-prof` and write its profile to DIR
@@ -29,13 +29,14 @@ import { saveBusinessHours } from '../src/reports/business-hours';
 import { buildCountSql, QueryParams, type KeysetQuery } from '../src/reports/query';
 import { LocalStorage } from '../src/storage/local';
 import { ApiClient } from './api-client';
+import { workbookBench } from './xlsx';
 import { HISTORY_TYPE, baselineCopySql, removeAllReportFiles, runActivityAlone, runBaselineCopy, type Run } from './export';
 import { MB, cpuBusy, cpuSecondsOf, fmt, loadNow, median, percentile, sampleRss } from './measure';
 import {
   MONTH, ROOT, freePort, seededDatabase, serviceEnv, startTsProcess, waitForOutput, type ChildService, type SeededDatabase,
 } from './services';
 
-const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'statistics', 'rss'] as const;
+const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'statistics', 'xlsx', 'rss'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -130,6 +131,13 @@ async function main(): Promise<void> {
       if (opts.only.has('pdf')) await pdfRender(mod, results);
       if (opts.only.has('statistics')) await serviceStatisticsTimes(opts, mod, results);
       if (opts.only.has('load')) await apiUnderLoad(mod, results);
+      if (opts.only.has('xlsx')) {
+        const loadBefore = loadNow();
+        const workbook = await workbookBench(mod, opts.reps, scratch, log);
+        results.lines.push(...workbook.lines);
+        results.notes.push(...workbook.notes);
+        results.load.push(['workbooks', Math.max(loadBefore, loadNow())]);
+      }
       await mod.stop();
       stops.pop();
     }

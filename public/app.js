@@ -152,7 +152,7 @@ function renderCatalogue() {
     if (!types.length) continue;
     box.append(el('h3', {}, category), el('div', { class: 'types' }, types.map((t) => el('button', {
       type: 'button', class: 'type', 'aria-pressed': 'false', 'data-type': t.type, onclick: () => selectType(t.type),
-    }, el('span', { class: 'fmt' }, t.format.toUpperCase()), el('strong', {}, t.name),
+    }, el('span', { class: 'fmt' }, (t.formats ?? [t.format]).map((f) => f.toUpperCase()).join(' · ')), el('strong', {}, t.name),
     el('span', {}, t.description || DESCRIPTIONS[t.type] || '')))));
   }
 }
@@ -173,8 +173,24 @@ function selectType(type) {
     fields.push(fieldFor(name, schema, required.has(name)));
   }
   $('fields').replaceChildren(...fields);
+  renderFormatChoice(t);
   $('report-form').hidden = false;
   $('fields').querySelector('input, select')?.focus();
+}
+
+// ---- File format: the formats the catalogue lists for the type (CSV, or XLSX for Excel). ----
+const FORMAT_LABELS = { csv: 'CSV', xlsx: 'XLSX (Excel)', pdf: 'PDF' };
+
+function renderFormatChoice(t) {
+  const formats = t.formats ?? [t.format];
+  const options = formats.map((f, i) => el('label', { class: 'format-option' },
+    el('input', { type: 'radio', name: 'report-format', value: f, checked: i === 0 }), ` ${FORMAT_LABELS[f] ?? f.toUpperCase()}`));
+  $('format-choice').replaceChildren(el('legend', {}, 'Formato do arquivo'), ...options, errorSlot('format'));
+  $('format-choice').hidden = formats.length < 2;
+}
+
+function chosenFormat() {
+  return document.querySelector('input[name="report-format"]:checked')?.value;
 }
 
 function errorSlot(name) {
@@ -305,7 +321,7 @@ $('report-form').addEventListener('submit', async (e) => {
   if (!ok) { $('form-error').textContent = 'Corrija os campos indicados.'; return; }
   $('generate').disabled = true;
   try {
-    const res = await api('/api/reports', { method: 'POST', body: JSON.stringify({ type: t.type, filters: collectFilters() }) });
+    const res = await api('/api/reports', { method: 'POST', body: JSON.stringify({ type: t.type, filters: collectFilters(), format: chosenFormat() }) });
     if (!res.ok) return showProblem(await problemOf(res), $('form-error'));
     upsert(await res.json());
   } finally {

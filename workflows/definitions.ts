@@ -20,7 +20,7 @@ export interface ReportWorkflowInput {
   reportId: string;
   companyId: number;
   type: string;
-  format: 'csv' | 'pdf';
+  format: 'csv' | 'xlsx' | 'pdf';
 }
 
 export const statusQuery = defineQuery<ReportState>('status');
@@ -41,7 +41,7 @@ export const reportWorkflowId = (reportId: string): string => `report-${reportId
  */
 export type ReportFailureType =
   | 'InvalidFilters' | 'ReportNotFound' | 'QueryFailed' | 'StorageFailed' | 'TicketNotFound' | 'TicketTooLarge'
-  | 'PdfFailed' | 'ChromiumMissing' | 'WorkerShutdown';
+  | 'PdfFailed' | 'ChromiumMissing' | 'WorkbookFailed' | 'WorkerShutdown';
 
 /** Plain pt-BR for the user; the technical cause stays in the logs and the Temporal history. */
 export const USER_MESSAGES: Record<Exclude<ReportFailureType, 'WorkerShutdown'>, string> = {
@@ -53,6 +53,7 @@ export const USER_MESSAGES: Record<Exclude<ReportFailureType, 'WorkerShutdown'>,
   TicketTooLarge:
     'Este ticket tem mensagens demais para um PDF (o limite é 20.000). Exporte a conversa inteira pelo relatório Histórico de Atendimento (CSV).',
   PdfFailed: 'Não foi possível gerar o PDF deste ticket. Tente novamente em alguns minutos.',
+  WorkbookFailed: 'Não foi possível gerar a planilha (XLSX) deste relatório. A equipe técnica foi avisada.',
   ChromiumMissing: 'O gerador de PDF não está disponível neste servidor. A equipe técnica foi avisada.',
 };
 export const DEFAULT_USER_MESSAGE =

@@ -23,7 +23,7 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { exportCsvReport } = proxyActivities<Activities>({
+const { exportCsvReport, convertCsvToXlsx } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   // A live export heartbeats at least every few seconds; silence means its worker died.
   heartbeatTimeout: '30 seconds',
@@ -54,7 +54,10 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   });
 
   try {
-    const result = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
+    const file = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
+    // A workbook is made from the CSV just stored. No recorded history has format xlsx, so their replay
+    // takes the same steps as before: no patch marker is needed (docs/xlsx.md).
+    const result = input.format === 'xlsx' ? await convertCsvToXlsx(input.reportId, file) : file;
     // A record deleted while the file was being finished (the DELETE raced the last step): clean up, and end
     // like any other deleted report. Histories recorded before this answer was boolean read it as undefined.
     if ((await records.markReportReady(input.reportId, result)) === false) {

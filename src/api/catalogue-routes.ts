@@ -1,7 +1,7 @@
 // /api/report-types: the catalogue, with each type's filters as JSON Schema (from the same zod schemas).
 import { Router } from 'express';
 import { z } from 'zod';
-import { REPORTS } from '../reports';
+import { REPORTS, formatsOf } from '../reports';
 
 export function catalogueRoutes(): Router {
   // Built once per registry size: a type registered at run time (tests) shows on the next request.
@@ -11,7 +11,9 @@ export function catalogueRoutes(): Router {
     name: r.name,
     description: r.description,
     category: r.category,
+    /** The default format; `formats` lists every one `POST /api/reports` accepts for the type. */
     format: r.format,
+    formats: formatsOf(r),
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
   }));
   const router = Router();

@@ -5,7 +5,7 @@ import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
 import { AppError, type FieldError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
-import type { ReportDefinition } from '../reports';
+import { formatsOf, type ReportDefinition, type ReportFormat } from '../reports';
 import type { ReportStorage } from '../storage/storage';
 import { reportsStarted } from '../metrics';
 import type { ReportWorkflows } from '../temporal/client';
@@ -45,11 +45,17 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 export async function createReport(
   deps: CreateReportDeps, user: CurrentUser, report: ReportDefinition, rawFilters: unknown,
-  options: { idempotencyKey?: string; memo?: Record<string, unknown> } = {},
+  options: { idempotencyKey?: string; memo?: Record<string, unknown>; format?: ReportFormat } = {},
 ): Promise<CreatedReport> {
   const { sql, workflows, log } = deps;
   if (!(await userMayUse(sql, user, report.type))) {
     throw AppError.forbidden(`O seu perfil (${user.profile}) não tem permissão para gerar o relatório ${report.name}.`);
+  }
+  const offered = formatsOf(report);
+  const format = options.format ?? offered[0];
+  if (!offered.includes(format)) {
+    const message = `format: o relatório ${report.name} é gerado somente em ${offered.join(' ou ')}`;
+    throw AppError.badRequest('O formato pedido não existe para este relatório.', [{ path: 'format', message }]);
   }
   const unstorable = unstorableText(rawFilters, 'filters');
   if (unstorable.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', unstorable);
@@ -76,13 +82,13 @@ export async function createReport(
         returning report_id`;
       if (claimed.length === 0) {
         const [previous] = await tx<{ id: string; same: boolean }[]>`
-          select r.id, (r.type = ${report.type} and r.filters = ${filtersJson}::jsonb) as same
+          select r.id, (r.type = ${report.type} and r.format = ${format} and r.filters = ${filtersJson}::jsonb) as same
           from reports.idempotency_keys k join reports.reports r on r.id = k.report_id
           where k.user_id = ${user.id} and k.key = ${key}`;
         if (!previous) throw AppError.conflict('Outro pedido com esta Idempotency-Key está em andamento. Tente novamente.');
         if (!previous.same) {
           throw new AppError(422, 'idempotency-key-reused',
-            'Esta Idempotency-Key já foi usada nas últimas 24 horas para um pedido diferente (outro tipo ou outros filtros).');
+            'Esta Idempotency-Key já foi usada nas últimas 24 horas para um pedido diferente (outro tipo, outro formato ou outros filtros).');
         }
         return previous.id;
       }
@@ -101,7 +107,7 @@ export async function createReport(
     }
     await tx`
       insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id)
-      values (${id}, ${user.companyId}, ${report.type}, ${report.format}, 'PROCESSING',
+      values (${id}, ${user.companyId}, ${report.type}, ${format}, 'PROCESSING',
               ${filtersJson}, ${user.id}, ${workflowId})`;
     return null;
   });
@@ -112,7 +118,7 @@ export async function createReport(
 
   try {
     await workflows.start(
-      { reportId: id, companyId: user.companyId, type: report.type, format: report.format },
+      { reportId: id, companyId: user.companyId, type: report.type, format },
       // No filters: contact and phone numbers must not show in the Temporal UI (the record keeps them).
       { requestedBy: { id: user.id }, ...options.memo },
     );

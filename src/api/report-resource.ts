@@ -1,12 +1,12 @@
 // A report as the API shows it (DESIGN.md "The report resource").
 import type { Sql } from '../db/connection';
-import { findReport } from '../reports';
+import { findReport, type ReportFormat } from '../reports';
 
 export interface ReportRow {
   id: string;
   companyId: number;
   type: string;
-  format: 'csv' | 'pdf';
+  format: ReportFormat;
   status: 'PROCESSING' | 'READY' | 'ERROR';
   filters: unknown;
   requestedById: number;

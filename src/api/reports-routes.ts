@@ -34,6 +34,8 @@ const createBody = z.strictObject({
     .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'filters: deve ser um objeto' })
     .optional()
     .default({}),
+  // Which formats a type offers is checked against the type itself (createReport): `format` names the field.
+  format: z.enum(['csv', 'xlsx', 'pdf'], { error: 'format: deve ser csv, xlsx ou pdf' }).optional(),
 });
 
 const listQuery = z.strictObject({
@@ -51,7 +53,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O pedido de relatório é inválido.', fieldErrors(body.error));
     const idempotencyKey = idempotencyKeyOf(req);
-    sendCreated(res, await createReport(deps, currentUser(req), findReport(body.data.type)!, body.data.filters, { idempotencyKey }));
+    sendCreated(res, await createReport(deps, currentUser(req), findReport(body.data.type)!, body.data.filters, { idempotencyKey, format: body.data.format }));
   });
 
   router.get('/reports', async (req, res) => {

@@ -4,7 +4,7 @@
 import { AppError } from '../errors';
 import { createReport, type CreateReportDeps } from '../api/create-report';
 import type { CurrentUser } from '../api/auth';
-import { findReport } from '../reports';
+import { findReport, type ReportFormat } from '../reports';
 
 export interface RetriedReport {
   id: string;
@@ -13,8 +13,8 @@ export interface RetriedReport {
 }
 
 export async function retryReport(deps: CreateReportDeps, reportId: string): Promise<RetriedReport> {
-  const [old] = await deps.sql<{ type: string; status: string; filters: unknown; requestedBy: number; companyId: number }[]>`
-    select type, status, filters, requested_by as "requestedBy", company_id as "companyId"
+  const [old] = await deps.sql<{ type: string; format: ReportFormat; status: string; filters: unknown; requestedBy: number; companyId: number }[]>`
+    select type, format, status, filters, requested_by as "requestedBy", company_id as "companyId"
     from reports.reports where id = ${reportId}`;
   if (!old) throw new Error(`report ${reportId} not found`);
   if (old.status !== 'ERROR') throw new Error(`report ${reportId} is ${old.status}: only failed (ERROR) reports are retried`);
@@ -25,7 +25,7 @@ export async function retryReport(deps: CreateReportDeps, reportId: string): Pro
     where id = ${old.requestedBy} and company_id = ${old.companyId} and deleted_at is null`;
   if (!user) throw new Error(`report ${reportId}: its requester (user ${old.requestedBy}) no longer exists`);
   try {
-    const { report: created } = await createReport(deps, user, report, old.filters, { memo: { retryOf: reportId } });
+    const { report: created } = await createReport(deps, user, report, old.filters, { memo: { retryOf: reportId }, format: old.format });
     deps.log('report retried', { reportId: created.id, workflowId: created.workflowId, companyId: old.companyId, retryOf: reportId });
     return { id: created.id, workflowId: created.workflowId, retryOf: reportId };
   } catch (err) {

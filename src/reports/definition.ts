@@ -38,10 +38,23 @@ interface ReportBase<F> {
   fileName(filters: F, ctx: ReportContext): string;
 }
 
+/**
+ * What a column holds, for a workbook's typed cells (the CSV writes every kind as formatted text):
+ * `integer` ids and counts, `timestamp`/`date` in the company's zone, `duration` in seconds shown
+ * `HH:MM:SS`, `money` and `percent` with a decimal comma, `boolean` Sim/Não. Identifiers that only look
+ * like numbers (phone numbers, wamid, WABA ids) are `text`: a number would lose their digits.
+ */
+export const COLUMN_KINDS = ['text', 'integer', 'timestamp', 'date', 'duration', 'money', 'percent', 'boolean'] as const;
+export type ColumnKind = (typeof COLUMN_KINDS)[number];
+
+export type ReportFormat = 'csv' | 'xlsx' | 'pdf';
+
 export interface CsvReport<F = unknown> extends ReportBase<F> {
   format: 'csv';
   /** The header row, exactly as reports.md names the columns. */
   columns: readonly string[];
+  /** The kind of every column, by its header name. */
+  columnKinds: Readonly<Record<string, ColumnKind>>;
   /** The rows, as formatted text cells, in the order of `columns`. */
   /** `q.context` says whose report it is, in which zone, asked for when. */
   query(filters: F, q: QueryParams): ReportQuery;
@@ -52,6 +65,16 @@ export interface PdfReport<F = unknown> extends ReportBase<F> {
 }
 
 export type ReportDefinition<F = unknown> = CsvReport<F> | PdfReport<F>;
+
+/** The formats a type can be asked for; the first is the default. Every CSV type is also a workbook. */
+export function formatsOf(report: ReportDefinition): readonly ReportFormat[] {
+  return report.format === 'csv' ? ['csv', 'xlsx'] : ['pdf'];
+}
+
+/** The download name of a workbook: the CSV's, with `.xlsx`. */
+export function workbookFileName(csvFileName: string): string {
+  return csvFileName.replace(/\.csv$/, '') + '.xlsx';
+}
 
 /** Keeps the filters' type inside one definition while the registry holds them all. */
 export function defineReport<F>(definition: ReportDefinition<F>): ReportDefinition<unknown> {

@@ -28,4 +28,5 @@ export function registerReport(definition: ReportDefinition): void {
   byType.set(definition.type, definition);
 }
 
-export type { ReportDefinition, CsvReport, PdfReport, ReportContext, FieldProblem } from './definition';
+export type { ReportDefinition, CsvReport, PdfReport, ReportContext, FieldProblem, ColumnKind, ReportFormat } from './definition';
+export { COLUMN_KINDS, formatsOf, workbookFileName } from './definition';

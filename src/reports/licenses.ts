@@ -15,6 +15,7 @@ export const licenses = defineReport<z.infer<typeof filters>>({
   filters,
   fileName: (f, ctx) => `licencas_${monthLabel(f.month, ctx)}.csv`,
   columns: ['ID do usuário', 'Nome', 'Email', 'Perfil', 'Data de criação', 'Filas atribuídas'],
+  columnKinds: { 'ID do usuário': 'integer', Nome: 'text', Email: 'text', Perfil: 'text', 'Data de criação': 'timestamp', 'Filas atribuídas': 'text' },
   // Plan (EXPLAIN, 2,000 users per company): bitmap scan on users (company_id, id), the month checked
   // per row, a quicksort by id of the company's few thousand users; queues by user_queues' primary key.
   query: (f, q) => {

@@ -14,6 +14,7 @@ export const loginLogout = defineReport<z.infer<typeof filters>>({
   filters,
   fileName: (f) => `login-logout_${f.from}_${f.to}.csv`,
   columns: ['ID do usuário', 'Email', 'Ação', 'Data/hora', 'IP'],
+  columnKinds: { 'ID do usuário': 'integer', Email: 'text', Ação: 'text', 'Data/hora': 'timestamp', IP: 'text' },
   // host(): the address without the /32 or /128 suffix that inet's text form may carry.
   // Left join: a log row whose user is not in this company still shows (email empty), nothing leaks.
   // Plan (EXPLAIN, 40k rows in range): index scan on access_logs (company_id, created_at, id) in key order,

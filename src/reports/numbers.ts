@@ -14,6 +14,7 @@ export const numbers = defineReport<z.infer<typeof filters>>({
   filters,
   fileName: (f, ctx) => `numeros_${monthLabel(f.month, ctx)}.csv`,
   columns: ['Número de telefone', 'WABA', 'Data de ativação', 'Status atual'],
+  columnKinds: { 'Número de telefone': 'text', WABA: 'text', 'Data de ativação': 'timestamp', 'Status atual': 'text' },
   // Status atual is the connection status as the platform stores it (CONNECTED, BANNED, ...): machine
   // values, written raw like the number and the WABA id (see docs/report-decisions.md).
   // Plan (EXPLAIN): scan on whatsapps (company_id, id), the month checked per row; a company has few numbers.

@@ -67,6 +67,11 @@ export const officialMessages = defineReport<Filters>({
   checkFilters,
   fileName: (f) => (f.campaignId !== undefined ? `mensagens-oficial_campanha-${f.campaignId}.csv` : `mensagens-oficial_${f.from}_${f.to}.csv`),
   columns: ['ID da mensagem', 'Número do contato', 'Número do WhatsApp', 'Tipo de mensagem', 'Template usado', 'Data/hora de envio', 'Status de entrega', 'Custo', 'Centro de custo', 'Campanha'],
+  columnKinds: {
+    'ID da mensagem': 'text', 'Número do contato': 'text', 'Número do WhatsApp': 'text', 'Tipo de mensagem': 'text',
+    'Template usado': 'text', 'Data/hora de envio': 'timestamp', 'Status de entrega': 'text', Custo: 'money',
+    'Centro de custo': 'text', Campanha: 'text',
+  },
   // Plan (EXPLAIN, 10M-message seed): a bitmap scan of official_messages_company_sent_id (or, for a campaign,
   // of the partial official_messages_company_campaign_sent_id), the look-ups, then a Sort by (sent_at, id).
   // The ordered index scan would stream without the sort, but the planner's generic estimates (values are

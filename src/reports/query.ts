@@ -183,6 +183,16 @@ ${where.length ? `where ${where.join('\n  and ')}` : ''}
 order by ${query.key.map((k) => k.expr).join(', ')}`;
 }
 
+/**
+ * The same statement with people's text exactly as stored (reports.fmt_plain_text, 015_xlsx_format.sql):
+ * for a workbook, whose text cells are never formulas, so the CSV's anti-formula apostrophe would only
+ * corrupt them. Safe as a text swap because values never enter the SQL text (see QueryParams).
+ */
+export function withPlainText(copySql: string): string {
+  // Both of the CSV's text rules: people's text (fmt_text) and free machine text (fmt_ident).
+  return copySql.replaceAll('reports.fmt_text(', 'reports.fmt_plain_text(').replaceAll('reports.fmt_ident(', 'reports.fmt_plain_text(');
+}
+
 /** How many rows a keyset query will give: the total shown in progress. */
 export function buildCountSql(query: KeysetQuery, q: QueryParams): string {
   assertScoped(query);

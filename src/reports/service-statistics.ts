@@ -68,6 +68,10 @@ export const serviceStatistics = defineReport<StatisticsFilters>({
     'Mediana de espera', 'P90 de espera', 'Mediana de primeira resposta', 'P90 de primeira resposta',
     'Mediana de atendimento', 'P90 de atendimento', 'Primeira resposta no prazo',
   ],
+  columnKinds: {
+    Fila: 'text', Operador: 'text', Atendimentos: 'integer', Finalizados: 'integer', 'Taxa de resolução': 'percent',
+    'Tempo médio de espera': 'duration', 'Tempo médio de primeira resposta': 'duration', 'Tempo médio de atendimento': 'duration',
+  },
   // Plan: population by ticket_trackings_company_created; per tracking, its first customer message and
   // the first operator reply at or after it are each the first entry of a messages_tracking_from_me
   // range (index-only). One pass with grouping sets gives the pairs and the Total from the same rows.

@@ -17,6 +17,12 @@ export const serviceSummary = defineReport<ServiceFilters>({
     'Agrupamento', 'Chave', 'Tickets', 'Atendimentos', 'Mensagens', 'Mensagens recebidas', 'Mensagens enviadas',
     'Abertos', 'Pendentes', 'Pausados', 'Fechados',
   ],
+  columnKinds: {
+    // Chave is a date on Dia rows and a name on the others: one column, so text.
+    Agrupamento: 'text', Chave: 'text', Tickets: 'integer', Atendimentos: 'integer', Mensagens: 'integer',
+    'Mensagens recebidas': 'integer', 'Mensagens enviadas': 'integer',
+    Abertos: 'integer', Pendentes: 'integer', Pausados: 'integer', Fechados: 'integer',
+  },
   // Plan: population by ticket_trackings_company_created; its messages in the range by
   // messages_tracking_from_me (index-only, one range per tracking). One pass with grouping sets makes
   // the day, queue, operator and total groups from the same rows, so a ticket is counted once per group.

@@ -23,6 +23,10 @@ export const ticketSummary = defineReport<z.infer<typeof filters>>({
   checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds),
   fileName: (f) => `resumo-de-tickets_${f.from}_${f.to}.csv`,
   columns: ['ID do ticket', 'Telefone do contato', 'Tipo', 'Data de abertura', 'Última mensagem', 'Status', 'Fila', 'Ocorrência/Tag', 'Contrato'],
+  columnKinds: {
+    'ID do ticket': 'integer', 'Telefone do contato': 'text', Tipo: 'text', 'Data de abertura': 'timestamp',
+    'Última mensagem': 'text', Status: 'text', Fila: 'text', 'Ocorrência/Tag': 'text', Contrato: 'text',
+  },
   // Plan: range scan on tickets (company_id, created_at), then a sort by id; tags by ticket_tags' primary key.
   query: (f, q) => ({
     kind: 'keyset',

@@ -34,6 +34,10 @@ export const webhookEvents = defineReport<z.infer<typeof filters>>({
   checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'campaigns', 'campaignIds', f.campaignIds),
   fileName: (f) => `eventos-webhooks_${f.from}_${f.to}.csv`,
   columns: ['Tipo de evento', 'Status HTTP', 'Campanha', 'Número do contato', 'ID da requisição', 'Data/hora', 'Tentativas de retry'],
+  columnKinds: {
+    'Tipo de evento': 'text', 'Status HTTP': 'integer', Campanha: 'text', 'Número do contato': 'text',
+    'ID da requisição': 'text', 'Data/hora': 'timestamp', 'Tentativas de retry': 'integer',
+  },
   // Event type, contact number and request id are machine identifiers, written raw so a value copied
   // from the file can be pasted back as a filter; only the campaign name is people's text.
   // Plan (EXPLAIN, 20k rows in 31 days): range scan on webhook_events (company_id, created_at, id) —

@@ -85,6 +85,12 @@ export class GcsStorage implements ReportStorage {
     return data;
   }
 
+  readStream(key: string): NodeJS.ReadableStream {
+    assertValidKey(key);
+    // No checksum pass of its own: the workbook is checked against the record's size of the CSV instead.
+    return this.bucket.file(key).createReadStream({ validation: false });
+  }
+
   async delete(key: string): Promise<void> {
     assertValidKey(key);
     await this.bucket.file(key).delete({ ignoreNotFound: true });

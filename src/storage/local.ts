@@ -74,6 +74,11 @@ export class LocalStorage implements ReportStorage {
     return readFile(this.pathOf(key));
   }
 
+  readStream(key: string): NodeJS.ReadableStream {
+    // 256 KiB: the rows of one chunk stay alive while they are written, so a larger one only grows the heap.
+    return createReadStream(this.pathOf(key), { highWaterMark: 256 * 1024 });
+  }
+
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
     await rm(file, { force: true });
@@ -173,7 +178,8 @@ export function attachmentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
+const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 /** Serves signed download links at `/files/<key>`; mounted by the API, whose error handler renders its refusals. GET also answers HEAD. */
 export function localFilesRouter(storage: LocalStorage): express.Router {

@@ -16,6 +16,8 @@ export interface ReportStorage {
   size(key: string): Promise<number | null>;
   /** Reads a whole object (tests, small files). */
   read(key: string): Promise<Buffer>;
+  /** Reads an object as a stream, for files too large to hold (a workbook is made from its stored CSV). */
+  readStream(key: string): NodeJS.ReadableStream;
   /** Deletes one object; no error when it does not exist. */
   delete(key: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix`; returns how many. */

@@ -117,6 +117,33 @@ describe('the reports page (headless Chromium)', () => {
     expect(lines.filter(Boolean)).toHaveLength(4);
   }, 120_000);
 
+  it('offers CSV or XLSX for a CSV type, and a Resumo de Tickets asked as XLSX downloads a workbook', async () => {
+    const page = await loginAs('Admin Acme — Administrador');
+    await page.locator('button.type[data-type="ticket_summary"]').click();
+    const choice = page.getByRole('group', { name: 'Formato do arquivo' });
+    expect(await choice.getByRole('radio').evaluateAll((radios) => radios.map((r) => {
+      const radio = r as unknown as { value: string; checked: boolean };
+      return [radio.value, radio.checked];
+    })))
+      .toEqual([['csv', true], ['xlsx', false]]);
+    await page.getByLabel('Data inicial').fill('2026-10-01');
+    await page.getByLabel('Data final').fill('2026-10-31');
+    await choice.getByLabel('XLSX (Excel)').check();
+    await page.screenshot({ path: '/tmp/page-xlsx.png', fullPage: true });
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Gerar Relatório' }).click();
+    const report = (await (await created).json()) as { id: string; format: string };
+    expect(report.format).toBe('xlsx');
+    const row = item(page, report.id);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('READY');
+    const download = page.waitForEvent('download');
+    await row.getByRole('button', { name: /^Baixar/ }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^resumo-de-tickets.*\.xlsx$/);
+    const bytes = readFileSync((await file.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  }, 120_000);
+
   it('explains a 40-day range on Histórico de Atendimento next to the field and sends nothing', async () => {
     const page = await loginAs('Admin Acme — Administrador');
     await page.getByRole('button', { name: /Histórico de Atendimento/ }).click();

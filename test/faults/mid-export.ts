@@ -34,9 +34,10 @@ export async function cleanRun(h: FaultHarness): Promise<CleanRun> {
  */
 export async function freezeMidExport(
   h: FaultHarness, workers: WorkerProcess[], totalRows: number, fraction = 0.1,
+  request: Parameters<FaultHarness['requestReport']>[0] = BIG_REPORT,
 ): Promise<{ id: string; worker: WorkerProcess }> {
   for (let tries = 1; ; tries++) {
-    const id = await h.requestReport();
+    const id = await h.requestReport(request);
     await h.waitForProgress(id, Math.floor(totalRows * fraction));
     // The worker that logged the last stored part is the one exporting now.
     const worker = workers.find((w) => w.name === exportLog(workers, id).filter((l) => l.msg === 'export part stored').at(-1)?.worker);

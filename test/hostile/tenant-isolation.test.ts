@@ -12,6 +12,7 @@ import { downloadReport, requestReport } from '../setup/fixtures-messages';
 import { createMarkedTenant, crossWire, type MarkedTenant } from '../setup/fixtures-tenant';
 import { pdfPages } from '../setup/pdf';
 import { startStack, type Stack } from '../setup/stack';
+import { readWorkbook } from '../setup/xlsx';
 
 const RANGE = { from: '2026-10-01', to: '2026-10-31' };
 
@@ -62,6 +63,21 @@ describe('tenant isolation matrix', () => {
         const rows = parseReportCsv(bytes);
         expect(rows.length).toBeGreaterThan(1);
       }
+    }, 120_000);
+  }
+
+  for (const report of REPORTS.filter((r) => r.format === 'csv')) {
+    it(`when ALFA exports ${report.type} as a workbook, then it shows ALFA's rows and nothing of the other company`, async () => {
+      const id = await requestReport(stack, alfaToken, report.type, filtersFor(report.type, alfa), 'xlsx');
+      const done = await stack.waitForReport(id, alfaToken, 120_000);
+      expect(done.status, JSON.stringify(done.error)).toBe('READY');
+      const sheets = await readWorkbook(await downloadReport(stack, id, alfaToken));
+      const text = sheets.flatMap((s) => s.rows.flat().map((c) => String(c.value ?? ''))).join('\n');
+      expect(sheets[0].rows.length).toBeGreaterThan(1);
+      expect(text.toLowerCase()).toContain('alfa');
+      expect(text.toLowerCase()).not.toContain('outra');
+      expect(text).not.toContain(outra.marker);
+      expect(text).not.toContain('5599922220000');
     }, 120_000);
   }
 

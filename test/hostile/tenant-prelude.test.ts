@@ -20,6 +20,7 @@ function unscopedReport(type: string, sql: string) {
     filters: z.object({}).strict() as z.ZodType<Record<string, never>>,
     fileName: () => `${type}.csv`,
     columns: ['Nota'],
+    columnKinds: { Nota: 'text' },
     query: () => ({ kind: 'whole', sql }),
   });
 }

@@ -37,6 +37,17 @@ describe.skipIf(missing)(missing ? `GcsStorage — skipped: ${missing}` : 'GcsSt
     expect(metadata.contentType).toBe('text/csv');
   });
 
+  it('when an object is read as a stream, then the chunks join to its bytes; a missing one fails the stream', async () => {
+    const key = `${report()}/big.csv`;
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    await storage.put(key, data, 'text/csv');
+    const chunks: Buffer[] = [];
+    for await (const chunk of storage.readStream(key)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    const missingStream = async () => { for await (const chunk of storage.readStream(`${report()}/none.csv`)) void chunk; };
+    await expect(missingStream()).rejects.toThrow();
+  });
+
   it('when an object does not exist, then size is null and delete does not fail', async () => {
     expect(await storage.size(`${report()}/none.csv`)).toBeNull();
     await expect(storage.delete(`${report()}/none.csv`)).resolves.toBeUndefined();

@@ -46,6 +46,12 @@ it('records a report that succeeds', async () => {
   await save('report-success', workflowId);
 });
 
+it('records a workbook (xlsx) report that succeeds', async () => {
+  const { id, workflowId } = await create({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' }, format: 'xlsx' });
+  expect((await stack.waitForReport(id, token)).status).toBe('READY');
+  await save('report-xlsx-success', workflowId);
+});
+
 it('records a report that fails', async () => {
   const contact = await createContact(stack.sql, company.id, 'Maria', '5511988887777');
   const ticket = await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-01T12:00:00Z' });

@@ -67,7 +67,7 @@ export interface FaultHarness {
   workers: WorkerProcess[];
   startWorker(name: string, env?: Record<string, string>): Promise<WorkerProcess>;
   api(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
-  requestReport(body?: { type: string; filters: Record<string, unknown> }): Promise<string>;
+  requestReport(body?: { type: string; filters: Record<string, unknown>; format?: string }): Promise<string>;
   waitForReport(id: string, timeoutMs?: number): Promise<Record<string, any>>;
   download(id: string): Promise<Buffer>;
   record(id: string): Promise<{ status: string; progressRows: number; progressTotal: number | null; objectKey: string | null; errorMessage: string | null }>;

@@ -187,14 +187,15 @@ export class PartRecorder implements ReportStorage {
   compose(sources: string[], destination: string, contentType: string) { return this.inner.compose(sources, destination, contentType); }
   size(key: string) { return this.inner.size(key); }
   read(key: string) { return this.inner.read(key); }
+  readStream(key: string) { return this.inner.readStream(key); }
   delete(key: string) { return this.inner.delete(key); }
   deletePrefix(prefix: string) { return this.inner.deletePrefix(prefix); }
   signedUrl(key: string, expiresAt: Date, downloadName: string) { return this.inner.signedUrl(key, expiresAt, downloadName); }
 }
 
 /** POSTs a report and returns its id (202 expected). */
-export async function requestReport(stack: Stack, token: string, type: string, filters: Record<string, unknown>): Promise<string> {
-  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters }) });
+export async function requestReport(stack: Stack, token: string, type: string, filters: Record<string, unknown>, format?: string): Promise<string> {
+  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters, ...(format ? { format } : {}) }) });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }

@@ -35,6 +35,7 @@ export class GatedStorage implements ReportStorage {
 
   size(key: string) { return this.inner.size(key); }
   read(key: string) { return this.inner.read(key); }
+  readStream(key: string) { return this.inner.readStream(key); }
   delete(key: string) { return this.inner.delete(key); }
   deletePrefix(prefix: string) { return this.inner.deletePrefix(prefix); }
   signedUrl(key: string, expiresAt: Date, downloadName: string) { return this.inner.signedUrl(key, expiresAt, downloadName); }

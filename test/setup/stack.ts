@@ -24,6 +24,8 @@ export interface StackOptions {
   /** The worker's Chromium (default: CHROMIUM_PATH, else `chromium` on PATH); a missing one makes PDFs fail. */
   chromiumPath?: string;
   partBytes?: number;
+  /** Data rows per workbook sheet (small, to see continuation sheets). */
+  workbookRowsPerSheet?: number;
   /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
   retention?: { intervalMs: number };
   /** How long finished reports' links and files live (24 h by default). */
@@ -96,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sql: workerSql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
+    workbookRowsPerSheet: options.workbookRowsPerSheet,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });

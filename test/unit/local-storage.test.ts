@@ -68,10 +68,20 @@ describe('LocalStorage', () => {
     expect(await storage.deletePrefix('reports/9/')).toBe(0);
   });
 
+  it('when an object is read as a stream, then the chunks join to its bytes', async () => {
+    const data = randomBytes(1024 * 1024 + 5);
+    await storage.put('reports/7/r1/big.csv', data);
+    const chunks: Buffer[] = [];
+    for await (const chunk of storage.readStream('reports/7/r1/big.csv')) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
   it('when a key could escape the folder, then every operation refuses it', async () => {
     for (const key of ['../x', 'reports/../../x', '/etc/passwd', 'reports\\x', 'reports/x\0', '', 'a//b', './a']) {
       await expect(storage.put(key, Buffer.from('x')), key).rejects.toThrow(/invalid storage key/);
       await expect(storage.read(key), key).rejects.toThrow(/invalid storage key/);
+      expect(() => storage.readStream(key), key).toThrow(/invalid storage key/);
       await expect(storage.signedUrl(key, inOneDay(), 'x.csv'), key).rejects.toThrow(/invalid storage key/);
     }
     await expect(storage.deletePrefix('')).rejects.toThrow(/invalid storage key/);
