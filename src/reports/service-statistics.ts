@@ -71,6 +71,9 @@ export const serviceStatistics = defineReport<StatisticsFilters>({
   columnKinds: {
     Fila: 'text', Operador: 'text', Atendimentos: 'integer', Finalizados: 'integer', 'Taxa de resolução': 'percent',
     'Tempo médio de espera': 'duration', 'Tempo médio de primeira resposta': 'duration', 'Tempo médio de atendimento': 'duration',
+    'Mediana de espera': 'duration', 'P90 de espera': 'duration', 'Mediana de primeira resposta': 'duration',
+    'P90 de primeira resposta': 'duration', 'Mediana de atendimento': 'duration', 'P90 de atendimento': 'duration',
+    'Primeira resposta no prazo': 'percent',
   },
   // Plan: population by ticket_trackings_company_created; per tracking, its first customer message and
   // the first operator reply at or after it are each the first entry of a messages_tracking_from_me

@@ -85,6 +85,9 @@ describe('XLSX workbooks through the HTTP API', () => {
     await stack.sql`update queues set name = '+55 Vendas' where id = (select min(id) from queues where company_id = ${company.id})`;
     await stack.sql`update messages set body = '-1 ponto; "aspas"' || chr(10) || 'segunda linha  '
                     where id in (select id from messages where company_id = ${company.id} order by id desc limit 5)`;
+    // A first-response target, so that "Primeira resposta no prazo" holds percents.
+    await stack.sql`insert into reports.business_hours (company_id, first_response_target_seconds, updated_by)
+                    values (${company.id}, 600, ${company.adminUserId})`;
     const to = localDay(summary.to, company.timezone);
     const from = localDay(new Date(summary.to.getTime() - 30 * 86_400_000), company.timezone);
     filtersOf = {
