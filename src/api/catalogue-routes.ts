@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { REPORTS } from '../reports';
+import { PERIODS, acceptsPeriod } from '../reports/period';
 
 export function catalogueRoutes(): Router {
   const catalogue = REPORTS.map((r) => ({
@@ -11,6 +12,8 @@ export function catalogueRoutes(): Router {
     category: r.category,
     format: r.format,
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
+    // What `filters.period` may say instead of from/to (empty: the type has no date range).
+    periods: acceptsPeriod(r) ? PERIODS : [],
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {

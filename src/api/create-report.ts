@@ -6,6 +6,7 @@ import { transaction } from '../db/transaction';
 import { AppError, type FieldError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
 import type { ReportDefinition } from '../reports';
+import { applyPeriod } from '../reports/period';
 import type { ReportStorage } from '../storage/storage';
 import { reportsStarted } from '../metrics';
 import type { ReportWorkflows } from '../temporal/client';
@@ -35,7 +36,8 @@ export const RETRY_AFTER_SECONDS = 30;
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /**
- * Checks the type is allowed for the user's profile (403), validates the filters (shape, then ids within
+ * Checks the type is allowed for the user's profile (403), resolves a relative `period` into `from`/`to` in
+ * the company's zone, validates the filters (shape, then ids within
  * the caller's company; 400 naming `filters.<field>`), then in one transaction under the company's lock:
  * replays an earlier request with the same Idempotency-Key, refuses a company already at its processing
  * limit (429), and records the report as PROCESSING. Then starts its workflow (an unreachable Temporal is a
@@ -51,7 +53,10 @@ export async function createReport(
   }
   const unstorable = unstorableText(rawFilters, 'filters');
   if (unstorable.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', unstorable);
-  const filters = report.filters.safeParse(rawFilters);
+  const [company] = await sql<{ timezone: string }[]>`select timezone from public.companies where id = ${user.companyId}`;
+  const withPeriod = applyPeriod(report, rawFilters, { timezone: company?.timezone ?? 'UTC', now: new Date() });
+  if (withPeriod.problems.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', withPeriod.problems);
+  const filters = report.filters.safeParse(withPeriod.filters);
   if (!filters.success) throw AppError.badRequest('Os filtros do relatório são inválidos.', fieldErrors(filters.error, 'filters'));
   const problems = (await report.checkFilters?.(sql, user.companyId, filters.data)) ?? [];
   if (problems.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', problems);
