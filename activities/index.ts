@@ -3,6 +3,8 @@ import type { Sql } from '../src/db/connection';
 import type { Logger } from '../src/log';
 import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
+import type { AddressRules } from '../src/delivery/address-rules';
+import { createDeliveryActivities } from './deliveries';
 import { createCsvExportActivities } from './export-csv';
 import { createRecordActivities } from './records';
 import { createPdfActivities } from './render-pdf';
@@ -25,6 +27,10 @@ export interface ActivityDeps {
   pdfBrowser?: PdfBrowser;
   /** How long a finished report's link and file live; 24 h unless a test shortens it. */
   linkLifetimeSeconds?: number;
+  /** Where webhooks may go (WEBHOOK_ALLOW_PRIVATE, https in production), checked again at every send. */
+  webhookRules?: AddressRules;
+  /** DELIVERY_RETRY_DELAYS: seconds between the attempts of a delivery. */
+  retryDelaysSeconds?: number[];
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -33,5 +39,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPdfActivities(deps),
     ...createRecordActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }

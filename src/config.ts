@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETRY_DELAYS_SECONDS } from './delivery/deliveries';
 
 const optionalString = z
   .string()
@@ -33,6 +34,10 @@ const envSchema = z.object({
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_METRICS_ADDRESS: optionalString,
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  DELIVERY_RETRY_DELAYS: optionalString.pipe(
+    z.string().regex(/^\d+(\s*,\s*\d+){0,19}$/, 'comma-separated whole seconds, at most 20, e.g. 5,300,1800').optional(),
+  ),
 });
 
 /** Every variable the module reads (temporal-compose.yml is checked against it). */
@@ -65,6 +70,8 @@ export type Config = {
   dataDir: string;
   /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
   export: { partBytes: number; maxAttempts: number };
+  /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
+  delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
 };
 
 export class ConfigError extends Error {}
@@ -106,5 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrate: e.MIGRATE === 'true',
     dataDir,
     export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
+    delivery: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === 'true' : !production,
+      httpsOnly: production,
+      retryDelaysSeconds: e.DELIVERY_RETRY_DELAYS
+        ? e.DELIVERY_RETRY_DELAYS.split(',').map((v) => Number(v.trim()))
+        : DEFAULT_RETRY_DELAYS_SECONDS,
+    },
   };
 }

@@ -19,6 +19,7 @@ export async function runApi(
   const app = buildApp({
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
     maxProcessingPerCompany: config.maxProcessingPerCompany,
+    delivery: { rules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds },
     devRoutes: (deps.devRoutes ?? false) && !config.production,
   });
   const server = await new Promise<Server>((resolve) => {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createReportWorker({
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
     log,
   });
   const schedule = await ensureRetentionScheduleAt(

@@ -16,6 +16,7 @@ import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
 import { reportRoutes } from './reports-routes';
 import { ticketRoutes } from './tickets-routes';
+import { webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
 
 export interface AppDeps {
   sql: Sql;
@@ -29,6 +30,8 @@ export interface AppDeps {
   events?: ReportEventHub;
   /** Mount the dev-only demo login (`/dev/demo-users`, `/dev/token`). Never in production; off by default. */
   devRoutes?: boolean;
+  /** Webhook rules and retry waits (WEBHOOK_ALLOW_PRIVATE, DELIVERY_RETRY_DELAYS); permissive dev defaults when absent. */
+  delivery?: DeliveryOptions;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -67,6 +70,7 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(permissionRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
+  api.use(webhookEndpointRoutes(deps));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -17,6 +17,7 @@ import { ReportWorkflows } from '../../src/temporal/client';
 import { ensureRetentionSchedule } from '../../src/temporal/schedules';
 import { bundleWorkflows, createReportWorker } from '../../src/temporal/worker';
 import { createTestDatabase, testServices } from './services';
+import type { AddressRules } from '../../src/delivery/address-rules';
 
 export interface StackOptions {
   storage?: 'local' | 'gcs';
@@ -33,6 +34,8 @@ export interface StackOptions {
   events?: ReportEventHubOptions;
   /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
   devRoutes?: boolean;
+  /** Webhook address rules of the API (at registration) and of the worker (at every send), and the waits between attempts. */
+  delivery?: { apiRules?: AddressRules; workerRules?: AddressRules; retryDelaysSeconds?: number[] };
 }
 
 /** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
@@ -90,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sql: db.sql, storage: options.wrapWorkerStorage?.(storage) ?? storage, address: services.temporalAddress,
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
+    webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
@@ -97,6 +101,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
     devRoutes: options.devRoutes,
+    delivery: options.delivery && {
+      rules: options.delivery.apiRules ?? { allowPrivate: true, httpsOnly: false },
+      retryDelaysSeconds: options.delivery.retryDelaysSeconds ?? [1, 1],
+    },
   }));
   const retentionScheduleId = options.retention
     ? (await ensureRetentionSchedule(workflows.client, { taskQueue, intervalMs: options.retention.intervalMs })).scheduleId

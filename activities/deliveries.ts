@@ -1,0 +1,92 @@
+// Deliveries of finished reports: which messages a report's end makes, and one attempt at sending one.
+import { randomUUID } from 'node:crypto';
+import type { Sql } from '../src/db/connection';
+import type { AddressRules } from '../src/delivery/address-rules';
+import { DEFAULT_RETRY_DELAYS_SECONDS, webhookBody, type DeliveryWorkflowInput } from '../src/delivery/deliveries';
+import { sendWebhook } from '../src/delivery/webhook-message';
+import { selectReports, toResource, type ReportRow } from '../src/api/report-resource';
+import type { Logger } from '../src/log';
+import type { ReportStorage } from '../src/storage/storage';
+
+export interface DeliveryDeps {
+  sql: Sql;
+  storage: ReportStorage;
+  log?: Logger;
+  /** WEBHOOK_ALLOW_PRIVATE and production's https-only rule, applied again at every send. */
+  webhookRules?: AddressRules;
+  /** DELIVERY_RETRY_DELAYS: the waits between attempts (tests shorten them). */
+  retryDelaysSeconds?: number[];
+}
+
+/** The report resource a webhook announces; a READY one carries its signed link, valid until `expiresAt`. */
+export async function announcedReport(sql: Sql, storage: ReportStorage, row: ReportRow) {
+  const resource = toResource(row);
+  if (row.status !== 'READY' || !row.objectKey || !row.expiresAt || !row.fileName) return resource;
+  const downloadUrl = await storage.signedUrl(row.objectKey, row.expiresAt, row.fileName, row.finishedAt ?? undefined);
+  return { ...resource, downloadUrl };
+}
+
+export function createDeliveryActivities(deps: DeliveryDeps) {
+  const { sql, storage } = deps;
+  const rules = deps.webhookRules ?? { allowPrivate: true, httpsOnly: false };
+  const retryDelaysSeconds = deps.retryDelaysSeconds ?? DEFAULT_RETRY_DELAYS_SECONDS;
+  return {
+    /**
+     * The messages that announce a finished report to its company's endpoints subscribed to the event.
+     * Idempotent: a retried call finds the deliveries made by the first (one per report and endpoint).
+     */
+    async planReportDeliveries(reportId: string): Promise<DeliveryWorkflowInput[]> {
+      const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${reportId}`;
+      if (!row || (row.status !== 'READY' && row.status !== 'ERROR')) return [];
+      const event = row.status === 'READY' ? 'report.ready' : 'report.failed';
+      const endpoints = await sql<{ id: string; url: string }[]>`
+        select id, url from reports.webhook_endpoints
+        where company_id = ${row.companyId} and ${event} = any(events) order by created_at`;
+      if (endpoints.length) {
+        const body = webhookBody(event, row.finishedAt ?? new Date(), await announcedReport(sql, storage, row));
+        for (const endpoint of endpoints) {
+          await sql`
+            insert into reports.deliveries (id, company_id, report_id, endpoint_id, channel, target, event, body)
+            values (${randomUUID()}, ${row.companyId}, ${reportId}, ${endpoint.id}, 'webhook', ${endpoint.url}, ${event}, ${body})
+            on conflict (report_id, endpoint_id) where endpoint_id is not null and report_id is not null do nothing`;
+        }
+      }
+      const deliveries = await sql<{ id: string }[]>`
+        select id from reports.deliveries where report_id = ${reportId} and channel = 'webhook' and status = 'PENDING' order by created_at, id`;
+      return deliveries.map((d) => ({ deliveryId: d.id, companyId: row.companyId, channel: 'webhook' as const, retryDelaysSeconds }));
+    },
+
+    /**
+     * One attempt of a webhook delivery, recorded. `done` when there is nothing more to do: delivered (now
+     * or by an earlier attempt whose completion was lost), or the delivery or its endpoint is gone.
+     */
+    async attemptWebhookDelivery(deliveryId: string): Promise<{ done: boolean }> {
+      const [d] = await sql<{ status: string; body: string; url: string; secret: string; companyId: number }[]>`
+        select d.status, d.body, e.url, e.secret, d.company_id as "companyId"
+        from reports.deliveries d join reports.webhook_endpoints e on e.id = d.endpoint_id
+        where d.id = ${deliveryId}`;
+      if (!d || d.status !== 'PENDING') return { done: true };
+      const [{ attempts }] = await sql<{ attempts: number }[]>`
+        update reports.deliveries set attempts = attempts + 1 where id = ${deliveryId} returning attempts`;
+      const result = await sendWebhook({ url: d.url, secret: d.secret }, { id: deliveryId, body: d.body }, rules);
+      await sql.begin(async (tx) => {
+        await tx`insert into reports.delivery_attempts (delivery_id, attempt, http_status, error)
+                 values (${deliveryId}, ${attempts}, ${result.httpStatus}, ${result.error})
+                 on conflict do nothing`;
+        await tx`update reports.deliveries set
+                   status = ${result.ok ? 'DELIVERED' : 'PENDING'}, last_error = ${result.error},
+                   delivered_at = ${result.ok ? sql`now()` : null}
+                 where id = ${deliveryId} and status = 'PENDING'`;
+      });
+      deps.log?.info(result.ok ? 'webhook delivered' : 'webhook attempt failed', {
+        deliveryId, companyId: d.companyId, attempt: attempts, httpStatus: result.httpStatus,
+      });
+      return { done: result.ok };
+    },
+
+    /** The last attempt failed too: the delivery ends FAILED, keeping the last answer in `lastError`. */
+    async failDelivery(deliveryId: string): Promise<void> {
+      await sql`update reports.deliveries set status = 'FAILED' where id = ${deliveryId} and status = 'PENDING'`;
+    },
+  };
+}
