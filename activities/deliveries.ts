@@ -39,15 +39,20 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${reportId}`;
       if (!row || (row.status !== 'READY' && row.status !== 'ERROR')) return [];
       const event = row.status === 'READY' ? 'report.ready' : 'report.failed';
+      // The company's endpoints subscribed to the event, and those its schedule names (for this report's company only).
       const endpoints = await sql<{ id: string; url: string }[]>`
-        select id, url from reports.webhook_endpoints
-        where company_id = ${row.companyId} and ${event} = any(events) order by created_at`;
+        select e.id, e.url from reports.webhook_endpoints e
+        where e.company_id = ${row.companyId}
+          and (${event} = any(e.events) or e.id = any(
+            select unnest(s.webhook_endpoint_ids) from reports.report_schedules s
+            where s.id = ${row.scheduleId} and s.company_id = ${row.companyId}))
+        order by e.created_at`;
       if (endpoints.length) {
         const body = webhookBody(event, row.finishedAt ?? new Date(), await announcedReport(sql, storage, row));
         for (const endpoint of endpoints) {
           await sql`
-            insert into reports.deliveries (id, company_id, report_id, endpoint_id, channel, target, event, body)
-            values (${randomUUID()}, ${row.companyId}, ${reportId}, ${endpoint.id}, 'webhook', ${endpoint.url}, ${event}, ${body})
+            insert into reports.deliveries (id, company_id, report_id, schedule_id, endpoint_id, channel, target, event, body)
+            values (${randomUUID()}, ${row.companyId}, ${reportId}, ${row.scheduleId}, ${endpoint.id}, 'webhook', ${endpoint.url}, ${event}, ${body})
             on conflict (report_id, endpoint_id) where endpoint_id is not null and report_id is not null do nothing`;
         }
       }

@@ -5,6 +5,8 @@ import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
 import type { AddressRules } from '../src/delivery/address-rules';
 import { createDeliveryActivities } from './deliveries';
+import { createScheduledRunActivities } from './scheduled-run';
+import type { ReportWorkflows } from '../src/temporal/client';
 import { createCsvExportActivities } from './export-csv';
 import { createRecordActivities } from './records';
 import { createPdfActivities } from './render-pdf';
@@ -31,6 +33,12 @@ export interface ActivityDeps {
   webhookRules?: AddressRules;
   /** DELIVERY_RETRY_DELAYS: seconds between the attempts of a delivery. */
   retryDelaysSeconds?: number[];
+  /** The worker's Temporal client: scheduled runs start report workflows with it. */
+  workflows?: ReportWorkflows;
+  /** MAX_PROCESSING_PER_COMPANY, for scheduled runs (they wait, rather than fail, at the limit). */
+  maxProcessingPerCompany?: number;
+  /** Seconds a scheduled run waits before asking again at the limit (30 unless a test shortens it). */
+  scheduleLimitWaitSeconds?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -40,5 +48,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     ...createRetentionActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createScheduledRunActivities(deps),
   };
 }

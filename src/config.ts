@@ -34,6 +34,7 @@ const envSchema = z.object({
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_METRICS_ADDRESS: optionalString,
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
+  SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   DELIVERY_RETRY_DELAYS: optionalString.pipe(
     z.string().regex(/^\d+(\s*,\s*\d+){0,19}$/, 'comma-separated whole seconds, at most 20, e.g. 5,300,1800').optional(),
@@ -72,6 +73,8 @@ export type Config = {
   export: { partBytes: number; maxAttempts: number };
   /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
   delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
+  /** Runs of report schedules due at the same minute start spread over up to this many seconds. */
+  scheduleJitterSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -120,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? e.DELIVERY_RETRY_DELAYS.split(',').map((v) => Number(v.trim()))
         : DEFAULT_RETRY_DELAYS_SECONDS,
     },
+    scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
   };
 }

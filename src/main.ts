@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const { worker, connection } = await createReportWorker({
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
-    webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds, log,
+    webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, log,
   });
   const workerDone = worker.run();
   const schedule = await ensureRetentionScheduleAt(

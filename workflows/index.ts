@@ -2,3 +2,4 @@
 export { reportWorkflow } from './report';
 export { retentionWorkflow } from './retention';
 export { deliveryWorkflow } from './delivery';
+export { scheduledReportWorkflow } from './scheduled-report';

@@ -45,7 +45,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 export async function createReport(
   deps: CreateReportDeps, user: CurrentUser, report: ReportDefinition, rawFilters: unknown,
-  options: { idempotencyKey?: string; memo?: Record<string, unknown> } = {},
+  options: { idempotencyKey?: string; memo?: Record<string, unknown>; schedule?: { id: string; name: string } } = {},
 ): Promise<CreatedReport> {
   const { sql, workflows, log } = deps;
   if (!(await userMayUse(sql, user, report.type))) {
@@ -99,9 +99,9 @@ export async function createReport(
         [], { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
     await tx`
-      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id)
+      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id, schedule_id, schedule_name)
       values (${id}, ${user.companyId}, ${report.type}, ${report.format}, 'PROCESSING',
-              ${filtersJson}, ${user.id}, ${workflowId})`;
+              ${filtersJson}, ${user.id}, ${workflowId}, ${options.schedule?.id ?? null}, ${options.schedule?.name ?? null})`;
     return null;
   });
   if (earlier) {

@@ -107,3 +107,19 @@ it('records a report announced to a webhook endpoint, and that delivery retried 
   await stack.workflows.client.workflow.getHandle(`delivery-${delivery.id}`).result();
   await save('delivery-retried', `delivery-${delivery.id}`);
 });
+
+it('records a scheduled run', async () => {
+  const res = await stack.api('/api/report-schedules', {
+    method: 'POST', token,
+    body: JSON.stringify({ name: 'Acessos', type: 'login_logout', filters: { period: 'yesterday' }, cadence: { every: 'day', at: '05:00' } }),
+  });
+  expect(res.status).toBe(201);
+  const { id: scheduleId } = (await res.json()) as { id: string };
+  const workflowId = `scheduled-record-${Date.now()}`;
+  const { reportId } = (await stack.workflows.client.workflow.execute('scheduledReportWorkflow', {
+    taskQueue: stack.taskQueue, workflowId, args: [{ scheduleId }],
+  })) as { reportId: string };
+  expect((await stack.waitForReport(reportId, token)).status).toBe('READY');
+  await save('scheduled-run', workflowId);
+  await stack.api(`/api/report-schedules/${scheduleId}`, { method: 'DELETE', token });
+});

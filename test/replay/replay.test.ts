@@ -19,7 +19,7 @@ describe('replaying recorded histories', () => {
 
   it('has one history of each workflow type and outcome', () => {
     expect(files).toEqual([
-      'delivery-retried.json', 'report-announced.json', 'report-cancelled.json', 'report-failure.json', 'report-success.json', 'retention.json',
+      'delivery-retried.json', 'report-announced.json', 'report-cancelled.json', 'report-failure.json', 'report-success.json', 'retention.json', 'scheduled-run.json',
     ]);
   });
 

@@ -35,6 +35,8 @@ export interface StackOptions {
   /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
   devRoutes?: boolean;
   /** Webhook address rules of the API (at registration) and of the worker (at every send), and the waits between attempts. */
+  /** Seconds a scheduled run waits at the company's processing limit before asking again (30 by default). */
+  scheduleLimitWaitSeconds?: number;
   delivery?: { apiRules?: AddressRules; workerRules?: AddressRules; retryDelaysSeconds?: number[] };
 }
 
@@ -94,6 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
     webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
+    maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });

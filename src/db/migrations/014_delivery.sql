@@ -48,3 +48,36 @@ create table reports.delivery_attempts (
   error       text,
   primary key (delivery_id, attempt)
 );
+
+-- Report schedules. The row is the truth; its Temporal Schedule (`report-schedule-<id>`) follows it. `sync_state`
+-- says which change is on its way to Temporal: a request that dies between the two leaves a row that is not
+-- `synced`, and reconciliation finishes it (creating: undone; updating: pushed again; deleting: finished).
+create table reports.report_schedules (
+  id                   uuid        primary key,
+  company_id           bigint      not null,
+  name                 text        not null,
+  type                 text        not null,
+  filters              jsonb       not null,
+  format               text        not null,
+  cadence              jsonb       not null,
+  emails               text[]      not null default '{}',
+  webhook_endpoint_ids uuid[]      not null default '{}',
+  paused               boolean     not null default false,
+  created_by           bigint      not null,
+  created_at           timestamptz not null default now(),
+  updated_at           timestamptz not null default now(),
+  sync_state           text        not null default 'creating' check (sync_state in ('creating', 'updating', 'deleting', 'synced')),
+  sync_since           timestamptz not null default now(),
+  -- The last run that could not make a report (filters no longer valid, type no longer allowed): why, and when.
+  last_failure         text,
+  last_failure_at      timestamptz
+);
+create index report_schedules_company on reports.report_schedules (company_id, created_at);
+create index report_schedules_unsynced on reports.report_schedules (sync_since) where sync_state <> 'synced';
+
+-- A report made by a schedule names it; the name is kept so the report still says it after the schedule is gone.
+alter table reports.reports add column schedule_id uuid, add column schedule_name text;
+create index reports_schedule on reports.reports (schedule_id, created_at desc) where schedule_id is not null;
+create index deliveries_schedule_created on reports.deliveries (schedule_id, created_at desc) where schedule_id is not null;
+-- One mail per report and recipient, however often the announcing step is retried.
+create unique index deliveries_report_email on reports.deliveries (report_id, target) where channel = 'email';
