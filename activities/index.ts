@@ -4,6 +4,7 @@ import type { Logger } from '../src/log';
 import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
 import type { AddressRules } from '../src/delivery/address-rules';
+import type { MailSettings } from '../src/delivery/mail-sender';
 import { createDeliveryActivities } from './deliveries';
 import { createScheduledRunActivities } from './scheduled-run';
 import type { ReportWorkflows } from '../src/temporal/client';
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   webhookRules?: AddressRules;
   /** DELIVERY_RETRY_DELAYS: seconds between the attempts of a delivery. */
   retryDelaysSeconds?: number[];
+  /** SMTP_URL and MAIL_FROM (schedules' mails). */
+  mail?: MailSettings;
   /** The worker's Temporal client: scheduled runs start report workflows with it. */
   workflows?: ReportWorkflows;
   /** MAX_PROCESSING_PER_COMPANY, for scheduled runs (they wait, rather than fail, at the limit). */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RETRY_DELAYS_SECONDS } from './delivery/deliveries';
+import { DEFAULT_MAIL_FROM } from './delivery/mail-sender';
 
 const optionalString = z
   .string()
@@ -34,6 +35,9 @@ const envSchema = z.object({
   EXPORT_PART_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_METRICS_ADDRESS: optionalString,
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
+  SMTP_URL: optionalString,
+  MAIL_FROM: optionalString,
+  MAILPIT_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   DELIVERY_RETRY_DELAYS: optionalString.pipe(
@@ -73,6 +77,10 @@ export type Config = {
   export: { partBytes: number; maxAttempts: number };
   /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
   delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
+  /** Schedules' mails: SMTP_URL (unset: the embedded default starts Mailpit) and MAIL_FROM. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Web UI port of the embedded Mailpit when SMTP_URL is unset. */
+  mailpitUiPort: number;
   /** Runs of report schedules due at the same minute start spread over up to this many seconds. */
   scheduleJitterSeconds: number;
 };
@@ -124,5 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : DEFAULT_RETRY_DELAYS_SECONDS,
     },
     scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
+    mailpitUiPort: e.MAILPIT_UI_PORT,
   };
 }

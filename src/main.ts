@@ -19,6 +19,7 @@ import { createStorage, ensureBucket, GcsStorage } from './storage';
 import { ensureRetentionScheduleAt } from './temporal/schedules';
 import { installTemporalRuntime } from './temporal/runtime';
 import { createReportWorker } from './temporal/worker';
+import { startMailpit } from './dev/mailpit';
 
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
 
@@ -64,6 +65,16 @@ async function main(): Promise<void> {
     uiUrl = server.uiUrl;
   }
 
+  // Without SMTP_URL, mails go to an embedded Mailpit whose web UI shows them.
+  let smtpUrl = config.mail.smtpUrl;
+  let mailUiUrl: string | undefined;
+  if (!smtpUrl) {
+    const mailpit = await startMailpit({ binary: await findTool('mailpit', say), uiPort: config.mailpitUiPort, databaseFile: path.join(config.dataDir, 'mailpit.db') });
+    stops.push(() => mailpit.stop());
+    smtpUrl = mailpit.smtpUrl;
+    mailUiUrl = mailpit.uiUrl;
+  }
+
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.jwtSecret });
   if (storage instanceof GcsStorage && config.storage.kind === 'gcs' && config.storage.emulatorHost) await ensureBucket(storage);
 
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
-    maxProcessingPerCompany: config.maxProcessingPerCompany, log,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, mail: { ...config.mail, smtpUrl }, log,
   });
   const workerDone = worker.run();
   const schedule = await ensureRetentionScheduleAt(
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
   Temporal UI:           ${uiUrl ?? '(your Temporal cluster\'s UI)'}
   Temporal address:      ${temporalAddress} (namespace ${config.temporal.namespace})
   Database:              ${embeddedDatabase ? `embedded PostgreSQL (${databaseUrl})` : 'DATABASE_URL'}
+  E-mail:                ${mailUiUrl ? `Mailpit, every mail sent is at ${mailUiUrl}` : 'SMTP_URL'}
   Storage:               ${config.storage.kind === 'local' ? `local disk (${config.storage.dir})` : `gcs bucket ${config.storage.bucket}`}`);
   if (config.jwtSecretGenerated) console.log('  JWT secret:            generated for this run (set JWT_SECRET to keep tokens valid across restarts)');
   if (demoAdmin) {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
-    maxProcessingPerCompany: config.maxProcessingPerCompany,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, mail: config.mail,
     log,
   });
   const schedule = await ensureRetentionScheduleAt(

@@ -9,7 +9,7 @@ type Activities = ReturnType<typeof createActivities>;
 // An attempt handles the receiver's failures itself (they are recorded, then waited on here); the
 // activity's own retries cover only our side failing (database, worker), and it never re-sends a
 // delivered message.
-const { attemptWebhookDelivery, failDelivery } = proxyActivities<Activities>({
+const { attemptWebhookDelivery, attemptEmailDelivery, failDelivery } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
@@ -21,7 +21,7 @@ export interface DeliveryOutcome {
 
 export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const { done } = await attemptWebhookDelivery(input.deliveryId);
+    const { done } = input.channel === 'email' ? await attemptEmailDelivery(input.deliveryId) : await attemptWebhookDelivery(input.deliveryId);
     if (done) return { delivered: true, attempts: attempt };
     const wait = input.retryDelaysSeconds[attempt - 1];
     if (wait === undefined) {

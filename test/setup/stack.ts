@@ -18,6 +18,7 @@ import { ensureRetentionSchedule } from '../../src/temporal/schedules';
 import { bundleWorkflows, createReportWorker } from '../../src/temporal/worker';
 import { createTestDatabase, testServices } from './services';
 import type { AddressRules } from '../../src/delivery/address-rules';
+import type { MailSettings } from '../../src/delivery/mail-sender';
 
 export interface StackOptions {
   storage?: 'local' | 'gcs';
@@ -35,6 +36,10 @@ export interface StackOptions {
   /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
   devRoutes?: boolean;
   /** Webhook address rules of the API (at registration) and of the worker (at every send), and the waits between attempts. */
+  /** EXPORT_MAX_ATTEMPTS of the worker (10 by default). */
+  maxAttempts?: number;
+  /** Where the worker sends schedules' mails (a Mailpit or smtp-server started by the test). */
+  mail?: MailSettings;
   /** Seconds a scheduled run waits at the company's processing limit before asking again (30 by default). */
   scheduleLimitWaitSeconds?: number;
   delivery?: { apiRules?: AddressRules; workerRules?: AddressRules; retryDelaysSeconds?: number[] };
@@ -96,7 +101,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
     webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
-    maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds,
+    maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds, mail: options.mail,
+    maxAttempts: options.maxAttempts,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
