@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
-import { selectDeliveries, toDeliveryResource, type DeliveryRow } from '../delivery/deliveries';
+import { DEFAULT_RETRY_DELAYS_SECONDS, selectDeliveries, toDeliveryResource, type DeliveryRow } from '../delivery/deliveries';
+import { redeliver } from '../delivery/redeliver';
 import { AppError } from '../errors';
 import { findReport } from '../reports';
 import { cadenceInWords } from '../schedules/cadence';
@@ -30,11 +31,13 @@ export interface ScheduleRouteDeps {
   maxProcessingPerCompany?: number;
   /** SCHEDULE_JITTER_SECONDS. */
   scheduleJitterSeconds?: number;
+  delivery?: { retryDelaysSeconds: number[] };
 }
 
 export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
   const { sql, log } = deps;
   const sync: ScheduleSync = { client: deps.workflows.client, temporal: { taskQueue: deps.workflows.taskQueue, jitterSeconds: deps.scheduleJitterSeconds } };
+  const retryDelaysSeconds = deps.delivery?.retryDelaysSeconds ?? DEFAULT_RETRY_DELAYS_SECONDS;
   const router = Router();
 
   /** Admins and supervisors; before anything, what a request that died half-way left is settled. */
@@ -136,9 +139,14 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
     res.status(201).location(`/api/report-schedules/${id}`).json(await resource({ ...row, syncState: 'synced' }));
   });
 
+  // One schedule, with the runs it made that are still kept (newest first): its history, from its detail.
   router.get('/report-schedules/:id', async (req, res) => {
     const user = await manager(req);
-    res.json(await resource(await find(user, req.params.id)));
+    const row = await find(user, req.params.id);
+    const runs = await sql<{ reportId: string; status: string; at: Date }[]>`
+      select id as "reportId", status, created_at as at from reports.reports
+      where schedule_id = ${row.id} and company_id = ${user.companyId} order by created_at desc limit 50`;
+    res.json({ ...(await resource(row)), runs: runs.map((r) => ({ ...r, at: r.at.toISOString() })) });
   });
 
   router.patch('/report-schedules/:id', async (req, res) => {
@@ -197,6 +205,13 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
     const rows = await sql<DeliveryRow[]>`${selectDeliveries(sql)}
       where d.schedule_id = ${row.id} and d.company_id = ${user.companyId} order by d.created_at desc, d.id limit 200`;
     res.json({ deliveries: rows.map(toDeliveryResource) });
+  });
+
+  // Sends a FAILED delivery of one of its runs again (docs/delivery.md, "Redelivering").
+  router.post('/report-schedules/:id/deliveries/:deliveryId/retry', async (req, res) => {
+    const user = await manager(req);
+    const row = await find(user, req.params.id);
+    res.status(202).json(await redeliver(sql, deps.workflows, user.companyId, req.params.deliveryId, { scheduleId: row.id }, retryDelaysSeconds));
   });
 
   return router;

@@ -6,6 +6,7 @@ import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
 import { checkUrlShape, RefusedTarget, resolveTarget, type AddressRules } from '../delivery/address-rules';
 import { DEFAULT_RETRY_DELAYS_SECONDS, selectDeliveries, toDeliveryResource, webhookBody, type DeliveryRow } from '../delivery/deliveries';
+import { redeliver } from '../delivery/redeliver';
 import { newWebhookSecret, WEBHOOK_EVENTS } from '../delivery/webhook-message';
 import { AppError } from '../errors';
 import type { ReportWorkflows } from '../temporal/client';
@@ -115,6 +116,12 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
     const rows = await sql<DeliveryRow[]>`${selectDeliveries(sql)}
       where d.endpoint_id = ${endpoint.id} order by d.created_at desc, d.id limit 100`;
     res.json({ deliveries: rows.map(toDeliveryResource) });
+  });
+
+  router.post('/webhook-endpoints/:id/deliveries/:deliveryId/retry', async (req, res) => {
+    const user = admin(req);
+    const endpoint = await findEndpoint(sql, user, req.params.id);
+    res.status(202).json(await redeliver(sql, workflows, user.companyId, req.params.deliveryId, { endpointId: endpoint.id }, retryDelaysSeconds));
   });
 
   return router;

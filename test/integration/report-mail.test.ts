@@ -140,6 +140,20 @@ describe('schedule mails', () => {
       expect(failed).toMatchObject({ channel: 'email', target: emails.admin, attempts: 3, deliveredAt: null });
       expect(failed.lastError).toBe('O servidor de e-mail recusou: 550 Chaos recipient error');
       expect(await mailsTo(emails.admin)).toHaveLength(before);
+
+      // The relay accepts again: the FAILED mail is sent again on request, once.
+      await fetch(`${mailpit.uiUrl}/api/v1/chaos`, {
+        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Recipient: { ErrorCode: 550, Probability: 0 } }),
+      });
+      const retry = await api(`/api/report-schedules/${s.id}/deliveries/${failed.id}/retry`, 'POST');
+      expect(retry.status).toBe(202);
+      const [sent] = await until('mail redelivered', async () => {
+        const d = await deliveriesOf(s.id);
+        return d[0]?.status === 'DELIVERED' && d;
+      });
+      expect(sent).toMatchObject({ id: failed.id, attempts: 4, lastError: null });
+      expect(await mailsTo(emails.admin)).toHaveLength(before + 1);
+      expect((await api(`/api/report-schedules/${s.id}/deliveries/${failed.id}/retry`, 'POST')).status).toBe(409);
     } finally {
       await fetch(`${mailpit.uiUrl}/api/v1/chaos`, {
         method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Recipient: { ErrorCode: 550, Probability: 0 } }),

@@ -216,6 +216,10 @@ describe('report schedules', () => {
     expect(deliveries[0]).toMatchObject({ reportId: report.id, channel: 'webhook', attempts: 1 });
     const again = (await (await call(t.adminA, `/api/report-schedules/${s.id}`)).json()) as Record<string, any>;
     expect(again.lastRun).toEqual({ reportId: report.id, status: 'READY', at: report.createdAt });
+    expect(again.runs).toEqual([{ reportId: report.id, status: 'READY', at: report.createdAt }]);
+    // A delivery that did not fail cannot be sent again.
+    expect((await call(t.adminA, `/api/report-schedules/${s.id}/deliveries/${deliveries[0].id}/retry`, 'POST')).status).toBe(409);
+    expect((await call(t.adminB, `/api/report-schedules/${s.id}/deliveries/${deliveries[0].id}/retry`, 'POST')).status).toBe(404);
     // Deleting the schedule removes its Temporal Schedule; the report it made stays, still naming it.
     expect((await call(t.adminA, `/api/report-schedules/${s.id}`, 'DELETE')).status).toBe(204);
     await expect(describeTemporal(s.id)).rejects.toBeInstanceOf(ScheduleNotFoundError);

@@ -238,6 +238,24 @@ describe('webhook endpoints', () => {
     });
     expect(failed).toMatchObject({ id: first.id, attempts: 3, lastError: 'O destino respondeu HTTP 503: fora do ar', deliveredAt: null });
     expect(at('/down')).toHaveLength(3);
+
+    // Redelivered once the receiver is back: the same message (same webhook-id), a fourth attempt.
+    const retryPath = `/api/webhook-endpoints/${endpoint.id}/deliveries/${first.id}/retry`;
+    expect((await call(t.supervisorA, retryPath, 'POST')).status).toBe(403);
+    expect((await call(t.adminB, retryPath, 'POST')).status).toBe(404);
+    receiver.answer('/down');
+    const retried = await call(t.adminA, retryPath, 'POST');
+    expect(retried.status).toBe(202);
+    expect(await retried.json()).toMatchObject({ id: first.id, status: 'PENDING', lastError: null });
+    const redelivered = await until('redelivered', async () => {
+      const d = (await (await call(t.adminA, `/api/webhook-endpoints/${endpoint.id}/deliveries`)).json()) as { deliveries: any[] };
+      return d.deliveries[0]?.status === 'DELIVERED' && d.deliveries[0];
+    });
+    expect(redelivered).toMatchObject({ id: first.id, attempts: 4 });
+    expect(at('/down').map((m) => m.headers['webhook-id'])).toEqual([first.id, first.id, first.id, first.id]);
+    expect(verify(endpoint.secret, at('/down')[3]).type).toBe('webhook.test');
+    expect((await call(t.adminA, retryPath, 'POST')).status).toBe(409);
+    expect((await call(t.adminA, `/api/webhook-endpoints/${endpoint.id}/deliveries/00000000-0000-4000-8000-000000000000/retry`, 'POST')).status).toBe(404);
     await call(t.adminA, `/api/webhook-endpoints/${endpoint.id}`, 'DELETE');
   });
 
