@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${await res.text()}`);
     }
     // Due at the first whole minute at least 60 s after the last schedule is created (creation takes a while).
-    const creationEstimateMs = opts.schedules * 25;
+    const creationEstimateMs = opts.schedules * 60;
     const due = new Date(Math.ceil((Date.now() + creationEstimateMs + 60_000) / 60_000) * 60_000);
     const at = `${String(due.getUTCHours()).padStart(2, '0')}:${String(due.getUTCMinutes()).padStart(2, '0')}`;
     log(`${opts.schedules} schedules across ${opts.companies} companies, all due at ${due.toISOString()} (jitter ${opts.jitter} s, limit ${opts.limit} per company)`);

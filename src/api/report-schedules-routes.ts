@@ -154,6 +154,15 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
     const current = await find(user, req.params.id);
     const body = patchScheduleBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O agendamento é inválido.', fieldErrors(body.error));
+    // Pausing or resuming alone is always possible, even when the schedule's filters no longer validate.
+    if (Object.keys(body.data).every((k) => k === 'paused') && body.data.paused !== undefined) {
+      await sql`update reports.report_schedules set paused = ${body.data.paused}, updated_at = clock_timestamp(), sync_state = 'updating', sync_since = now()
+                where id = ${current.id} and sync_state in ('synced', 'updating')`;
+      const [fresh] = await sql<ScheduleRow[]>`${selectSchedules(sql)} where s.id = ${current.id}`;
+      await pushOrLeave(fresh);
+      res.json(await resource(fresh));
+      return;
+    }
     const merged: ScheduleInput = {
       name: current.name, type: current.type, filters: current.filters, format: current.format, cadence: current.cadence,
       paused: current.paused, ...(body.data as Partial<ScheduleInput>),

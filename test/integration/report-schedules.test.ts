@@ -9,7 +9,7 @@ import { resolvePeriod } from '../../src/reports/period';
 import { reconcileSchedules } from '../../src/schedules/store';
 import { pushSchedule, reportScheduleId } from '../../src/schedules/temporal-schedule';
 import { ReportWorkflows } from '../../src/temporal/client';
-import { createCompany, createUser, type CompanyFixture } from '../setup/fixtures';
+import { createCompany, createQueue, createUser, type CompanyFixture } from '../setup/fixtures';
 import { GatedStorage } from '../setup/gated-storage';
 import { testServices } from '../setup/services';
 import { startStack, type Stack } from '../setup/stack';
@@ -252,6 +252,26 @@ describe('report schedules', () => {
     expect(result.waits).toBeGreaterThanOrEqual(2);
     const made = await stack.waitForReport(result.reportId, t.adminA);
     expect(made).toMatchObject({ status: 'READY', type: 'login_logout', schedule: { id: s.id, name: 'Acessos' }, requestedBy: { id: a.admin } });
+    await call(t.adminA, `/api/report-schedules/${s.id}`, 'DELETE');
+  });
+
+  it('when a schedule\'s filters stop being valid, then it can still be paused, its run records why it made nothing, and edits are refused naming the field', async () => {
+    const queue = await createQueue(stack.sql, a.id, 'Fila que vai sumir');
+    const s = await create(t.adminA, { ...WEEKLY, name: 'Por fila', filters: { period: 'last_week', queueIds: [queue] } });
+    await stack.sql`delete from queues where id = ${queue}`;
+    await stack.workflows.client.schedule.getHandle(reportScheduleId(s.id)).trigger();
+    const failed = await until('run recorded as failed', async () => {
+      const one = (await (await call(t.adminA, `/api/report-schedules/${s.id}`)).json()) as Record<string, any>;
+      return one.lastRun?.status === 'ERROR' && one;
+    });
+    expect(failed.lastRun).toMatchObject({ reportId: null, error: { message: expect.stringMatching(/^O agendamento não pôde gerar o relatório: .*filters\.queueIds\.0/) } });
+    expect(failed.runs).toEqual([]);
+    const paused = await call(t.adminA, `/api/report-schedules/${s.id}`, 'PATCH', { paused: true });
+    expect(paused.status).toBe(200);
+    expect((await describeTemporal(s.id)).state.paused).toBe(true);
+    const renamed = await call(t.adminA, `/api/report-schedules/${s.id}`, 'PATCH', { name: 'Outro nome' });
+    expect(renamed.status).toBe(400);
+    expect(await paths(renamed)).toEqual(['filters.queueIds.0']);
     await call(t.adminA, `/api/report-schedules/${s.id}`, 'DELETE');
   });
 
