@@ -172,7 +172,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * surrogates (not Unicode; jsonb refuses them too). Refused by path before anything reaches the database.
  * No filter nests deeper than a list, so deeper values are left to the report's schema, which refuses them.
  */
-function unstorableText(value: unknown, path: string, depth = 0): FieldError[] {
+export function unstorableText(value: unknown, path: string, depth = 0): FieldError[] {
   if (typeof value === 'string') {
     return value.includes('\u0000') || LONE_SURROGATE.test(value)
       ? [{ path, message: `${path}: contém um caractere inválido (NUL ou Unicode incompleto)` }]

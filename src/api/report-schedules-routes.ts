@@ -16,7 +16,7 @@ import { nextRuns } from '../schedules/temporal-schedule';
 import type { ReportStorage } from '../storage/storage';
 import type { ReportWorkflows } from '../temporal/client';
 import { currentUser, type CurrentUser } from './auth';
-import { createReport, sendCreated } from './create-report';
+import { createReport, sendCreated, unstorableText } from './create-report';
 import { loadPermissions, mayUse } from './permissions';
 import { fieldErrors } from './problems';
 
@@ -109,6 +109,7 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
 
   router.post('/report-schedules', async (req, res) => {
     const user = await manager(req);
+    refuseUnstorable(req.body);
     const body = createScheduleBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O agendamento é inválido.', fieldErrors(body.error));
     const valid = await validateSchedule(sql, user, body.data as ScheduleInput, await timezoneOf(user.companyId));
@@ -152,6 +153,7 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
   router.patch('/report-schedules/:id', async (req, res) => {
     const user = await manager(req);
     const current = await find(user, req.params.id);
+    refuseUnstorable(req.body);
     const body = patchScheduleBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O agendamento é inválido.', fieldErrors(body.error));
     // Pausing or resuming alone is always possible, even when the schedule's filters no longer validate.
@@ -224,4 +226,12 @@ export function reportScheduleRoutes(deps: ScheduleRouteDeps): Router {
   });
 
   return router;
+}
+
+/** Text PostgreSQL cannot keep (NUL, lone surrogates) is refused by path before it reaches a query. */
+function refuseUnstorable(body: unknown): void {
+  const problems = body && typeof body === 'object' && !Array.isArray(body)
+    ? Object.entries(body).flatMap(([k, v]) => unstorableText(v, k))
+    : [];
+  if (problems.length) throw AppError.badRequest('O agendamento é inválido.', problems);
 }

@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import type { ReportWorkflows } from '../temporal/client';
 import { startDelivery } from '../temporal/deliveries';
 import { currentUser, type CurrentUser } from './auth';
+import { unstorableText } from './create-report';
 import { fieldErrors } from './problems';
 
 export const MAX_ENDPOINTS_PER_COMPANY = 10;
@@ -61,6 +62,8 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
     const user = admin(req);
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) throw AppError.badRequest('O endpoint é inválido.', fieldErrors(body.error));
+    const unstorable = [...unstorableText(body.data.url, 'url'), ...unstorableText(body.data.description, 'description')];
+    if (unstorable.length) throw AppError.badRequest('O endpoint é inválido.', unstorable);
     try {
       await resolveTarget(checkUrlShape(body.data.url, rules), rules);
     } catch (err) {

@@ -157,6 +157,9 @@ describe('report schedules', () => {
       [{ ...WEEKLY, recipients: { webhookEndpointIds: [endpointB.id] } }, 'recipients.webhookEndpointIds.0'],
       [{ ...WEEKLY, paused: 'yes' }, 'paused'],
       [{ ...WEEKLY, owner: 1 }, 'owner'],
+      [{ ...WEEKLY, name: 'a\u0000b' }, 'name'],
+      [{ ...WEEKLY, recipients: { emails: ['x\u0000@y.com'] } }, 'recipients.emails.0'],
+      [{ ...WEEKLY, filters: { period: 'last_week', queueIds: ['\ud800'] } }, 'filters.queueIds.0'],
     ];
     for (const [body, path] of cases) {
       const res = await call(t.adminA, '/api/report-schedules', 'POST', body);

@@ -113,6 +113,7 @@ describe('webhook endpoints', () => {
       [{ url: receiver.url(), events: ['report.ready', 'report.ready'] }, 'events'],
       [{ url: receiver.url(), events: ['report.ready'], secret: 'whsec_mine' }, 'secret'],
       [{ url: receiver.url(), events: ['report.ready'], description: 'x'.repeat(201) }, 'description'],
+      [{ url: receiver.url(), events: ['report.ready'], description: 'nul\u0000' }, 'description'],
     ];
     for (const [body, path] of cases) {
       const res = await call(t.adminA, '/api/webhook-endpoints', 'POST', body);
