@@ -64,8 +64,9 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
   const planMails = (row: ReportRow, event: string) => planMailsFor(sql, storage, row, event);
   return {
     /**
-     * The messages that announce a finished report to its company's endpoints subscribed to the event.
-     * Idempotent: a retried call finds the deliveries made by the first (one per report and endpoint).
+     * The messages that announce a finished report: to its company's endpoints subscribed to the event (and
+     * those its schedule names), and a mail to each of its schedule's recipients. Idempotent: a retried call
+     * finds the deliveries made by the first (one per report and endpoint, one per report and address).
      */
     async planReportDeliveries(reportId: string): Promise<DeliveryWorkflowInput[]> {
       const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${reportId}`;
