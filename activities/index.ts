@@ -3,6 +3,11 @@ import type { Sql } from '../src/db/connection';
 import type { Logger } from '../src/log';
 import type { PdfBrowser } from '../src/pdf/browser';
 import type { ReportStorage } from '../src/storage/storage';
+import type { AddressRules } from '../src/delivery/address-rules';
+import type { MailSettings } from '../src/delivery/mail-sender';
+import { createDeliveryActivities } from './deliveries';
+import { createScheduledRunActivities } from './scheduled-run';
+import type { ReportWorkflows } from '../src/temporal/client';
 import { createCsvExportActivities } from './export-csv';
 import { createXlsxExportActivities } from './export-xlsx';
 import { createRecordActivities } from './records';
@@ -28,6 +33,18 @@ export interface ActivityDeps {
   workbookRowsPerSheet?: number;
   /** How long a finished report's link and file live; 24 h unless a test shortens it. */
   linkLifetimeSeconds?: number;
+  /** Where webhooks may go (WEBHOOK_ALLOW_PRIVATE, https in production), checked again at every send. */
+  webhookRules?: AddressRules;
+  /** DELIVERY_RETRY_DELAYS: seconds between the attempts of a delivery. */
+  retryDelaysSeconds?: number[];
+  /** SMTP_URL and MAIL_FROM (schedules' mails). */
+  mail?: MailSettings;
+  /** The worker's Temporal client: scheduled runs start report workflows with it. */
+  workflows?: ReportWorkflows;
+  /** MAX_PROCESSING_PER_COMPANY, for scheduled runs (they wait, rather than fail, at the limit). */
+  maxProcessingPerCompany?: number;
+  /** Seconds a scheduled run waits before asking again at the limit (30 unless a test shortens it). */
+  scheduleLimitWaitSeconds?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,5 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPdfActivities(deps),
     ...createRecordActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDeliveryActivities(deps),
+    ...createScheduledRunActivities(deps),
   };
 }

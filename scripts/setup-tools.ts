@@ -2,7 +2,7 @@
 import { findTool, type ToolName } from '../src/dev/tools';
 
 async function main(): Promise<void> {
-  const names: ToolName[] = ['temporal', 'fake-gcs-server'];
+  const names: ToolName[] = ['temporal', 'fake-gcs-server', 'mailpit'];
   // One after the other: two first-time builds in parallel would only compete for the same CPUs.
   for (const name of names) {
     console.log(`${name}: ${await findTool(name)}`);

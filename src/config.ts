@@ -2,6 +2,8 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETRY_DELAYS_SECONDS } from './delivery/deliveries';
+import { DEFAULT_MAIL_FROM } from './delivery/mail-sender';
 
 const optionalString = z
   .string()
@@ -36,6 +38,14 @@ const envSchema = z.object({
   EVENT_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).max(100_000).default(200),
   METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port, e.g. 127.0.0.1:9464'),
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
+  SMTP_URL: optionalString,
+  MAIL_FROM: optionalString,
+  MAILPIT_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
+  SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  DELIVERY_RETRY_DELAYS: optionalString.pipe(
+    z.string().regex(/^\d+(\s*,\s*\d+){0,19}$/, 'comma-separated whole seconds, at most 20, e.g. 5,300,1800').optional(),
+  ),
 });
 
 /** Every variable the module reads (temporal-compose.yml is checked against it). */
@@ -74,6 +84,14 @@ export type Config = {
   dataDir: string;
   /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
   export: { partBytes: number; maxAttempts: number };
+  /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
+  delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
+  /** Schedules' mails: SMTP_URL (unset: the embedded default starts Mailpit) and MAIL_FROM. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Web UI port of the embedded Mailpit when SMTP_URL is unset. */
+  mailpitUiPort: number;
+  /** Runs of report schedules due at the same minute start spread over up to this many seconds. */
+  scheduleJitterSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -136,6 +154,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrate: e.MIGRATE === 'true',
     dataDir,
     export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
+    delivery: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === 'true' : !production,
+      httpsOnly: production,
+      retryDelaysSeconds: e.DELIVERY_RETRY_DELAYS
+        ? e.DELIVERY_RETRY_DELAYS.split(',').map((v) => Number(v.trim()))
+        : DEFAULT_RETRY_DELAYS_SECONDS,
+    },
+    scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
+    mailpitUiPort: e.MAILPIT_UI_PORT,
   };
 }
 

@@ -20,6 +20,7 @@ import { createStorage, ensureBucket, GcsStorage } from './storage';
 import { ensureRetentionScheduleAt } from './temporal/schedules';
 import { installTemporalRuntime } from './temporal/runtime';
 import { createReportWorker } from './temporal/worker';
+import { startMailpit } from './dev/mailpit';
 
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
 
@@ -67,12 +68,24 @@ async function main(): Promise<void> {
     uiUrl = server.uiUrl;
   }
 
+  // Without SMTP_URL, mails go to an embedded Mailpit whose web UI shows them.
+  let smtpUrl = config.mail.smtpUrl;
+  let mailUiUrl: string | undefined;
+  if (!smtpUrl) {
+    const mailpit = await startMailpit({ binary: await findTool('mailpit', say), uiPort: config.mailpitUiPort, databaseFile: path.join(config.dataDir, 'mailpit.db') });
+    stops.push(() => mailpit.stop());
+    smtpUrl = mailpit.smtpUrl;
+    mailUiUrl = mailpit.uiUrl;
+  }
+
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
   if (storage instanceof GcsStorage && config.storage.kind === 'gcs' && config.storage.emulatorHost) await ensureBucket(storage);
 
   const { worker, connection } = await createReportWorker({
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
-    chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts, log,
+    chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, mail: { ...config.mail, smtpUrl }, log,
   });
   const workerDone = worker.run();
   const schedule = await ensureRetentionScheduleAt(
@@ -89,6 +102,7 @@ async function main(): Promise<void> {
   Temporal UI:           ${uiUrl ?? '(your Temporal cluster\'s UI)'}
   Temporal address:      ${temporalAddress} (namespace ${config.temporal.namespace})
   Database:              ${embeddedDatabase ? `embedded PostgreSQL (${databaseUrl})` : 'DATABASE_URL'}
+  E-mail:                ${mailUiUrl ? `Mailpit, every mail sent is at ${mailUiUrl}` : 'SMTP_URL'}
   Storage:               ${config.storage.kind === 'local' ? `local disk (${config.storage.dir})` : `gcs bucket ${config.storage.bucket}`}
   Metrics:               ${api.metricsUrl ?? `${config.publicUrl}/metrics`}
   Demo login (/dev):     ${demoLogin ? 'on (embedded demo database, generated secret)' : 'off'}`);

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
+import { reconcileSchedules } from './schedules/store';
 import { ReportEventHub } from './api/report-events';
 import { loadConfigOrExit, type Config } from './config';
 import { connect, type Sql } from './db/connection';
@@ -23,8 +24,13 @@ export async function runApi(
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
     maxProcessingPerCompany: config.maxProcessingPerCompany,
     publicMetrics: !config.metricsAddress,
+    delivery: { rules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds },
+    scheduleJitterSeconds: config.scheduleJitterSeconds,
     demoLogin: (deps.demoLogin ?? false) && !config.production,
   });
+  // Schedule changes that a stopped process left half-way are finished (each request also does it for its company).
+  reconcileSchedules(deps.sql, { client: workflows.client, temporal: { taskQueue: config.temporal.taskQueue, jitterSeconds: config.scheduleJitterSeconds } })
+    .catch((err: unknown) => deps.log.warn('could not reconcile report schedules at start', { err: String(err) }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));
   });

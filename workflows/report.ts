@@ -6,12 +6,17 @@ import {
   CancellationScope,
   CancelledFailure,
   isCancellation,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { deliveryWorkflowId } from '../src/delivery/deliveries';
 import type { createActivities } from '../activities';
 import {
+  CompanyIdKey,
   DEFAULT_USER_MESSAGE,
   ReportStatusKey,
   USER_MESSAGES,
@@ -65,6 +70,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     }
     state = { status: 'READY', progress: { rows: result.rowCount, totalRows: result.rowCount, percent: 100 }, error: null };
     upsertSearchAttributes([{ key: ReportStatusKey, value: 'READY' }]);
+    await announce(input);
     return state;
   } catch (err) {
     if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
@@ -78,8 +84,27 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     await records.markReportFailed(input.reportId, message);
     state = { ...state, status: 'ERROR', error: { message } };
     upsertSearchAttributes([{ key: ReportStatusKey, value: 'ERROR' }]);
+    await announce(input);
     // Fail the run too, so the Temporal UI shows it red with the technical cause attached.
     throw ApplicationFailure.create({ type: 'ReportFailed', message, nonRetryable: true, cause: err as Error });
+  }
+}
+
+/**
+ * Tells the company's webhook endpoints (and, for a scheduled run, its recipients) that the report ended:
+ * one delivery workflow per message, abandoned to run on its own (retries last up to a day). Runs recorded
+ * before deliveries existed replay without this step.
+ */
+async function announce(input: ReportWorkflowInput): Promise<void> {
+  if (!patched('announce-report-end')) return;
+  for (const delivery of await records.planReportDeliveries(input.reportId)) {
+    await startChild('deliveryWorkflow', {
+      workflowId: deliveryWorkflowId(delivery.deliveryId),
+      args: [delivery],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [{ key: CompanyIdKey, value: input.companyId }],
+      memo: { channel: delivery.channel, reportId: input.reportId },
+    });
   }
 }
 

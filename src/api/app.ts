@@ -16,7 +16,9 @@ import { permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
 import { reportRoutes } from './reports-routes';
+import { reportScheduleRoutes } from './report-schedules-routes';
 import { ticketRoutes } from './tickets-routes';
+import { webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
 
 export interface AppDeps {
   sql: Sql;
@@ -35,6 +37,10 @@ export interface AppDeps {
   demoLogin?: boolean;
   /** Serve /metrics here (default). False when METRICS_ADDRESS gives it an address of its own. */
   publicMetrics?: boolean;
+  /** Webhook rules and retry waits (WEBHOOK_ALLOW_PRIVATE, DELIVERY_RETRY_DELAYS); permissive dev defaults when absent. */
+  delivery?: DeliveryOptions;
+  /** SCHEDULE_JITTER_SECONDS: how far runs due at the same minute are spread. */
+  scheduleJitterSeconds?: number;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -72,6 +78,8 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(businessHoursRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
+  api.use(webhookEndpointRoutes(deps));
+  api.use(reportScheduleRoutes({ ...deps, log }));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { REPORTS, formatsOf } from '../reports';
+import { PERIODS, acceptsPeriod } from '../reports/period';
 
 export function catalogueRoutes(): Router {
   // Built once per registry size: a type registered at run time (tests) shows on the next request.
@@ -15,6 +16,8 @@ export function catalogueRoutes(): Router {
     format: r.format,
     formats: formatsOf(r),
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
+    // What `filters.period` may say instead of from/to (empty: the type has no date range).
+    periods: acceptsPeriod(r) ? PERIODS : [],
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {

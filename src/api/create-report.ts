@@ -6,6 +6,7 @@ import { transaction } from '../db/transaction';
 import { AppError, type FieldError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
 import { formatsOf, type ReportDefinition, type ReportFormat } from '../reports';
+import { applyPeriod } from '../reports/period';
 import type { ReportStorage } from '../storage/storage';
 import { reportsStarted } from '../metrics';
 import type { ReportWorkflows } from '../temporal/client';
@@ -37,7 +38,8 @@ export const CANCELLATION_HOLDS_SLOT = '10 minutes';
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /**
- * Checks the type is allowed for the user's profile (403), validates the filters (shape, then ids within
+ * Checks the type is allowed for the user's profile (403), resolves a relative `period` into `from`/`to` in
+ * the company's zone, validates the filters (shape, then ids within
  * the caller's company; 400 naming `filters.<field>`), then in one transaction under the company's lock:
  * replays an earlier request with the same Idempotency-Key, refuses a company already at its processing
  * limit (429), and records the report as PROCESSING. Then starts its workflow (an unreachable Temporal is a
@@ -45,7 +47,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 export async function createReport(
   deps: CreateReportDeps, user: CurrentUser, report: ReportDefinition, rawFilters: unknown,
-  options: { idempotencyKey?: string; memo?: Record<string, unknown>; format?: ReportFormat } = {},
+  options: { idempotencyKey?: string; memo?: Record<string, unknown>; format?: ReportFormat; schedule?: { id: string; name: string } } = {},
 ): Promise<CreatedReport> {
   const { sql, workflows, log } = deps;
   if (!(await userMayUse(sql, user, report.type))) {
@@ -59,7 +61,10 @@ export async function createReport(
   }
   const unstorable = unstorableText(rawFilters, 'filters');
   if (unstorable.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', unstorable);
-  const filters = report.filters.safeParse(rawFilters);
+  const [company] = await sql<{ timezone: string }[]>`select timezone from public.companies where id = ${user.companyId}`;
+  const withPeriod = applyPeriod(report, rawFilters, { timezone: company?.timezone ?? 'UTC', now: new Date() });
+  if (withPeriod.problems.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', withPeriod.problems);
+  const filters = report.filters.safeParse(withPeriod.filters);
   if (!filters.success) throw AppError.badRequest('Os filtros do relatório são inválidos.', fieldErrors(filters.error, 'filters'));
   const problems = (await report.checkFilters?.(sql, user.companyId, filters.data)) ?? [];
   if (problems.length) throw AppError.badRequest('Os filtros do relatório são inválidos.', problems);
@@ -106,9 +111,9 @@ export async function createReport(
         [], { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
     await tx`
-      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id)
+      insert into reports.reports (id, company_id, type, format, status, filters, requested_by, workflow_id, schedule_id, schedule_name)
       values (${id}, ${user.companyId}, ${report.type}, ${format}, 'PROCESSING',
-              ${filtersJson}, ${user.id}, ${workflowId})`;
+              ${filtersJson}, ${user.id}, ${workflowId}, ${options.schedule?.id ?? null}, ${options.schedule?.name ?? null})`;
     return null;
   });
   if (earlier) {
@@ -180,7 +185,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * surrogates (not Unicode; jsonb refuses them too). Refused by path before anything reaches the database.
  * No filter nests deeper than a list, so deeper values are left to the report's schema, which refuses them.
  */
-function unstorableText(value: unknown, path: string, depth = 0): FieldError[] {
+export function unstorableText(value: unknown, path: string, depth = 0): FieldError[] {
   if (typeof value === 'string') {
     return value.includes('\u0000') || LONE_SURROGATE.test(value)
       ? [{ path, message: `${path}: contém um caractere inválido (NUL ou Unicode incompleto)` }]

@@ -25,6 +25,8 @@ export interface ReportRow {
   errorMessage: string | null;
   /** Grows with every change of the row: orders live events against snapshots (report-events.ts). */
   eventSeq: number;
+  scheduleId: string | null;
+  scheduleName: string | null;
 }
 
 export function selectReports(sql: Sql) {
@@ -35,7 +37,7 @@ export function selectReports(sql: Sql) {
       r.progress_total as "progressTotal", r.file_name as "fileName", r.object_key as "objectKey",
       r.row_count as "rowCount", r.size_bytes as "sizeBytes", r.expires_at as "expiresAt",
       (r.expired or (r.expires_at is not null and r.expires_at <= now())) as expired, r.error_message as "errorMessage",
-      r.event_seq as "eventSeq"
+      r.event_seq as "eventSeq", r.schedule_id as "scheduleId", r.schedule_name as "scheduleName"
     from reports.reports r left join public.users u on u.id = r.requested_by`;
 }
 
@@ -64,5 +66,6 @@ export function toResource(r: ReportRow) {
     expired: r.expired,
     error: r.status === 'ERROR' ? { message: r.errorMessage ?? 'Erro na geração do relatório.' } : null,
     workflowId: r.workflowId,
+    schedule: r.scheduleId ? { id: r.scheduleId, name: r.scheduleName } : null,
   };
 }

@@ -8,12 +8,14 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export type ToolName = 'temporal' | 'fake-gcs-server';
+export type ToolName = 'temporal' | 'fake-gcs-server' | 'mailpit';
 
 const TOOLS: Record<ToolName, { envVar: string; module: string; version: string }> = {
   // Later CLI versions carry a `replace` directive in go.mod and cannot be `go install`ed.
   temporal: { envVar: 'TEMPORAL_CLI_PATH', module: 'github.com/temporalio/cli/cmd/temporal', version: '1.5.1' },
   'fake-gcs-server': { envVar: 'FAKE_GCS_SERVER_PATH', module: 'github.com/fsouza/fake-gcs-server', version: '1.55.1' },
+  // The embedded default's SMTP server: it keeps every mail the module sends and shows them in its web UI.
+  mailpit: { envVar: 'MAILPIT_PATH', module: 'github.com/axllent/mailpit', version: '1.33.1' },
 };
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { PdfBrowser } from '../pdf/browser';
+import { ReportWorkflows } from './client';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
@@ -23,6 +24,8 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
   const connection = await NativeConnection.connect({ address: opts.address });
   // One Chromium per worker, launched by the first PDF job and shared by the next ones.
   const pdfBrowser = opts.pdfBrowser ?? new PdfBrowser(opts.chromiumPath ?? 'chromium');
+  // Scheduled runs create ordinary reports, whose workflows they start through a client of their own.
+  const workflows = opts.workflows ?? (await ReportWorkflows.connect({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue }));
   // Exports stop at their next stored part once the worker is asked to stop (SIGTERM), rather than run on
   // through the grace time: their retry resumes from that part on another worker at once.
   const created: { worker?: Worker } = {};
@@ -33,7 +36,7 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
     taskQueue: opts.taskQueue,
     // Bundled now (in a child process, see bundleWorkflows) unless the caller has a bundle already.
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities({ ...opts, pdfBrowser, workerStopping }),
+    activities: createActivities({ ...opts, pdfBrowser, workerStopping, workflows }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 8,
     // Long exports must get their cancellation through heartbeats promptly.
     shutdownGraceTime: '10 seconds',
@@ -45,7 +48,7 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
   // No Chromium may outlive its worker: whoever runs it (worker.ts, main.ts, the tests), the browser
   // closes when run() ends, after the shutdown grace time let PDF jobs finish or give up.
   const run = worker.run.bind(worker);
-  worker.run = () => run().finally(() => pdfBrowser.shutdown());
+  worker.run = () => run().finally(() => Promise.all([pdfBrowser.shutdown(), opts.workflows ? undefined : workflows.close()]));
   return { worker, connection };
 }
 

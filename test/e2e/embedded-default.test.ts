@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/db/connection';
 import { freePort } from '../../src/dev/ports';
 import { parseReportCsv } from '../setup/csv';
 import { createTestDatabase } from '../setup/services';
@@ -23,7 +24,7 @@ async function startModule(env: Record<string, string>, readyText: RegExp): Prom
     cwd: ROOT,
     env: {
       ...process.env, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
-      HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env,
+      MAILPIT_UI_PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,6 +80,26 @@ describe('npm start', () => {
     expect(rows[0][0]).toBe('ID do ticket');
     expect(rows.length - 1).toBe(report.rowCount);
     expect(report.rowCount).toBeGreaterThan(0); // the demo data was seeded
+
+    // A schedule's mail lands in the embedded Mailpit, whose UI address is printed with the others.
+    const mailUi = /E-mail: +Mailpit, every mail sent is at (http:\/\/127\.0\.0\.1:\d+)/.exec(m.output())?.[1];
+    expect(mailUi, m.output()).toBeDefined();
+    const db = connect(/embedded PostgreSQL \((\S+)\)/.exec(m.output())![1]);
+    const [{ email }] = await db<{ email: string }[]>`select email from users where id = ${Number(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub)}`;
+    await db.end();
+    const scheduled = await fetch(`${m.baseUrl}/api/report-schedules`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acessos', type: 'login_logout', filters: { period: 'last_7_days' }, cadence: { every: 'day', at: '07:00' }, recipients: { emails: [email] } }),
+    });
+    expect(scheduled.status).toBe(201);
+    const { id: scheduleId } = (await scheduled.json()) as { id: string };
+    expect((await fetch(`${m.baseUrl}/api/report-schedules/${scheduleId}/run`, { method: 'POST', headers: auth })).status).toBe(202);
+    for (const deadline = Date.now() + 60_000; ;) {
+      const { messages } = (await (await fetch(`${mailUi}/api/v1/messages`)).json()) as { messages: { Subject: string; To: { Address: string }[] }[] };
+      if (messages.some((x) => x.To[0]?.Address === email && x.Subject.startsWith('Relatório Login/Logout pronto'))) break;
+      if (Date.now() > deadline) throw new Error(`no mail in Mailpit: ${JSON.stringify(messages)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
 
     m.child.kill('SIGINT');
     expect(await m.exited, m.output()).toBe(0);

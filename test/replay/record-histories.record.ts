@@ -9,6 +9,8 @@ import { createCompany, createContact, createTicket, type CompanyFixture } from 
 import { createMessage } from '../setup/fixtures-ticket-detail';
 import { GatedStorage } from '../setup/gated-storage';
 import { startStack, type Stack } from '../setup/stack';
+import { until } from '../setup/until';
+import { startWebhookReceiver, type WebhookReceiver } from '../setup/webhook-receiver';
 
 const DIR = path.join(__dirname, 'fixtures/histories');
 
@@ -16,16 +18,21 @@ let stack: Stack;
 let gate: GatedStorage;
 let company: CompanyFixture;
 let token: string;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   // A Chromium that cannot start: the PDF export fails at once, which gives the failure history.
-  stack = await startStack({ chromiumPath: '/nonexistent/chromium', wrapWorkerStorage: (s) => (gate = new GatedStorage(s)) });
+  stack = await startStack({
+    chromiumPath: '/nonexistent/chromium', wrapWorkerStorage: (s) => (gate = new GatedStorage(s)), delivery: { retryDelaysSeconds: [1, 1] },
+  });
+  receiver = await startWebhookReceiver();
   company = await createCompany(stack.sql, 'Histórias');
   token = stack.tokenFor({ id: company.admin, companyId: company.id });
 }, 180_000);
 
 afterAll(async () => {
   gate?.openGate();
+  await receiver?.close();
   await stack?.stop();
 });
 
@@ -88,4 +95,37 @@ it('records a retention run', async () => {
     taskQueue: stack.taskQueue, workflowId, args: [{ keepPerType: 7 }],
   });
   await save('retention', workflowId);
+});
+
+it('records a report announced to a webhook endpoint, and that delivery retried once', async () => {
+  const res = await stack.api('/api/webhook-endpoints', {
+    method: 'POST', token, body: JSON.stringify({ url: receiver.url('/record'), events: ['report.ready'] }),
+  });
+  expect(res.status).toBe(201);
+  receiver.answer('/record', { status: 500 });
+  const { id, workflowId } = await create({ type: 'ticket_summary', filters: { from: '2026-08-01', to: '2026-08-31' } });
+  expect((await stack.waitForReport(id, token)).status).toBe('READY');
+  await save('report-announced', workflowId);
+  const [delivery] = await until('delivered', async () => {
+    const rows = await stack.sql<{ id: string }[]>`select id from reports.deliveries where report_id = ${id} and status = 'DELIVERED'`;
+    return rows.length > 0 && rows;
+  });
+  await stack.workflows.client.workflow.getHandle(`delivery-${delivery.id}`).result();
+  await save('delivery-retried', `delivery-${delivery.id}`);
+});
+
+it('records a scheduled run', async () => {
+  const res = await stack.api('/api/report-schedules', {
+    method: 'POST', token,
+    body: JSON.stringify({ name: 'Acessos', type: 'login_logout', filters: { period: 'yesterday' }, cadence: { every: 'day', at: '05:00' } }),
+  });
+  expect(res.status).toBe(201);
+  const { id: scheduleId } = (await res.json()) as { id: string };
+  const workflowId = `scheduled-record-${Date.now()}`;
+  const { reportId } = (await stack.workflows.client.workflow.execute('scheduledReportWorkflow', {
+    taskQueue: stack.taskQueue, workflowId, args: [{ scheduleId }],
+  })) as { reportId: string };
+  expect((await stack.waitForReport(reportId, token)).status).toBe('READY');
+  await save('scheduled-run', workflowId);
+  await stack.api(`/api/report-schedules/${scheduleId}`, { method: 'DELETE', token });
 });

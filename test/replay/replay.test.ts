@@ -18,7 +18,10 @@ describe('replaying recorded histories', () => {
   }, 120_000);
 
   it('has one history of each workflow type and outcome', () => {
-    expect(files).toEqual(['report-cancelled.json', 'report-failure.json', 'report-success.json', 'report-xlsx-success.json', 'retention.json']);
+    expect(files).toEqual([
+      'delivery-retried.json', 'report-announced.json', 'report-cancelled.json', 'report-failure.json', 'report-success.json',
+      'report-xlsx-success.json', 'retention.json', 'scheduled-run.json',
+    ]);
   });
 
   it.each(files)('when %s is replayed against the current code, then it is deterministic', async (file) => {

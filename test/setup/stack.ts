@@ -18,6 +18,8 @@ import { ReportWorkflows } from '../../src/temporal/client';
 import { ensureRetentionSchedule } from '../../src/temporal/schedules';
 import { bundleWorkflows, createReportWorker } from '../../src/temporal/worker';
 import { createTestDatabase, testServices } from './services';
+import type { AddressRules } from '../../src/delivery/address-rules';
+import type { MailSettings } from '../../src/delivery/mail-sender';
 
 export interface StackOptions {
   storage?: 'local' | 'gcs';
@@ -36,6 +38,14 @@ export interface StackOptions {
   events?: ReportEventHubOptions;
   /** Mount the dev-only demo login routes (the reports page's "Entrar como"). */
   demoLogin?: boolean;
+  /** Webhook address rules of the API (at registration) and of the worker (at every send), and the waits between attempts. */
+  /** EXPORT_MAX_ATTEMPTS of the worker (10 by default). */
+  maxAttempts?: number;
+  /** Where the worker sends schedules' mails (a Mailpit or smtp-server started by the test). */
+  mail?: MailSettings;
+  /** Seconds a scheduled run waits at the company's processing limit before asking again (30 by default). */
+  scheduleLimitWaitSeconds?: number;
+  delivery?: { apiRules?: AddressRules; workerRules?: AddressRules; retryDelaysSeconds?: number[] };
 }
 
 /** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
@@ -99,6 +109,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: services.temporalNamespace, taskQueue, workflowBundle: await bundle, partBytes: options.partBytes,
     chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? 'chromium', linkLifetimeSeconds: options.linkLifetimeSeconds,
     workbookRowsPerSheet: options.workbookRowsPerSheet,
+    webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
+    maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds, mail: options.mail,
+    maxAttempts: options.maxAttempts,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
@@ -106,6 +119,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
     demoLogin: options.demoLogin,
+    delivery: options.delivery && {
+      rules: options.delivery.apiRules ?? { allowPrivate: true, httpsOnly: false },
+      retryDelaysSeconds: options.delivery.retryDelaysSeconds ?? [1, 1],
+    },
   }));
   const retentionScheduleId = options.retention
     ? (await ensureRetentionSchedule(workflows.client, { taskQueue, intervalMs: options.retention.intervalMs })).scheduleId
