@@ -1,5 +1,5 @@
 // Sending one mail through SMTP_URL with nodemailer; the server's refusal is kept, word for word, for lastError.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailContent } from './report-mail';
 
 export interface MailSettings {
@@ -17,9 +17,16 @@ export interface MailAttempt {
 }
 
 export function createMailSender(settings: MailSettings) {
-  const transport = settings.smtpUrl ? nodemailer.createTransport(settings.smtpUrl) : undefined;
+  // nodemailer (~13 MB of a worker's memory) is loaded with the first mail, not at worker start.
+  let transporter: Transporter | undefined;
+  const transportOf = (url: string): Transporter => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+    transporter ??= (require('nodemailer') as typeof import('nodemailer')).createTransport(url);
+    return transporter;
+  };
   return {
     async send(to: string, mail: MailContent, messageId: string): Promise<MailAttempt> {
+      const transport = settings.smtpUrl ? transportOf(settings.smtpUrl) : undefined;
       if (!transport) return { ok: false, error: 'O envio de e-mails não está configurado neste servidor (SMTP_URL).' };
       try {
         // The delivery id as Message-ID: a relay that got a retry of a mail it accepted can tell.
@@ -31,6 +38,6 @@ export function createMailSender(settings: MailSettings) {
         return { ok: false, error: `Sem resposta do servidor de e-mail (${e.code ?? e.message ?? 'erro'}).` };
       }
     },
-    close: () => transport?.close(),
+    close: () => transporter?.close(),
   };
 }
