@@ -19,7 +19,9 @@ describe('the reports page (headless Chromium)', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ demoLogin: true, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
+    // Every test opens its own browser context (and event stream) as the same demo users, and keeps it until
+    // the end: more than the 5 streams per user a real API process allows.
+    stack = await startStack({ demoLogin: true, events: { maxStreamsPerUser: 50 }, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
     a = await createCompany(stack.sql, 'Acme');
     b = await createCompany(stack.sql, 'Beta');
     const queue = await createQueue(stack.sql, a.id, 'Suporte');

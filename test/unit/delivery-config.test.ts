@@ -12,8 +12,8 @@ describe('delivery configuration', () => {
   });
 
   it('when NODE_ENV=production, then private targets are refused and only https is allowed, unless WEBHOOK_ALLOW_PRIVATE says otherwise', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's' }).delivery).toMatchObject({ allowPrivate: false, httpsOnly: true });
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's', WEBHOOK_ALLOW_PRIVATE: 'true' }).delivery).toMatchObject({ allowPrivate: true, httpsOnly: true });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).delivery).toMatchObject({ allowPrivate: false, httpsOnly: true });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), WEBHOOK_ALLOW_PRIVATE: 'true' }).delivery).toMatchObject({ allowPrivate: true, httpsOnly: true });
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' }).delivery.allowPrivate).toBe(false);
   });
 
