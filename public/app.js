@@ -37,18 +37,6 @@ const STATUS_LABELS = { PROCESSING: 'Processando', READY: 'Pronto', ERROR: 'Erro
 const $ = (id) => document.getElementById(id);
 const state = { token: null, me: null, types: [], options: null, reports: new Map(), selected: null, source: null, timer: null, downloads: new Map() };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
 async function api(path, init = {}) {
   const headers = new Headers(init.headers);
   if (state.token) headers.set('Authorization', `Bearer ${state.token}`);

@@ -9,18 +9,6 @@ const EVENT_LABELS = { 'report.ready': 'relatório pronto', 'report.failed': 're
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem('reports.token'), types: [], endpoints: null, editing: null };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
 async function api(path, init = {}) {
   const headers = new Headers(init.headers);
   headers.set('Authorization', `Bearer ${state.token}`);
