@@ -6,8 +6,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { connect, type Sql } from '../src/db/connection';
 import { migrate } from '../src/db/migrate';
-import { seed, type SeedSummary } from '../src/db/seed';
-import { freePort, stopWithParent } from '../src/dev/ports';
+import { seed, type SeedSummary } from '../dev/seed/seed';
+import { freePort, stopWithParent } from '../dev/ports';
 
 export const ROOT = path.resolve(__dirname, '..');
 

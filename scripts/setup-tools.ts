@@ -1,5 +1,5 @@
 // Run before `npm start` and `npm test`: makes sure the Go dev tools exist (building them once if needed).
-import { findTool, type ToolName } from '../src/dev/tools';
+import { findTool, type ToolName } from '../dev/tools';
 
 async function main(): Promise<void> {
   const names: ToolName[] = ['temporal', 'fake-gcs-server', 'mailpit'];

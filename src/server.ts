@@ -1,5 +1,6 @@
 // The API process: `npm run start:api` in production (DATABASE_URL and TEMPORAL_ADDRESS set).
 import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
 import { reconcileSchedules } from './schedules/store';
@@ -14,7 +15,7 @@ import { ReportWorkflows } from './temporal/client';
 
 export async function runApi(
   config: Config,
-  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; demoLogin?: boolean },
+  deps: { sql: Sql; storage: ReportStorage; temporalAddress: string; log: Logger; defaultHost: string; demoLogin?: RequestHandler },
 ): Promise<{ server: Server; metricsUrl: string | undefined; close(): Promise<void> }> {
   const workflows = await ReportWorkflows.connect({ ...config.temporal, address: deps.temporalAddress });
   const events = new ReportEventHub(deps.sql, {
@@ -26,7 +27,7 @@ export async function runApi(
     publicMetrics: !config.metricsAddress,
     delivery: { rules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds },
     scheduleJitterSeconds: config.scheduleJitterSeconds,
-    demoLogin: (deps.demoLogin ?? false) && !config.production,
+    demoLogin: config.production ? undefined : deps.demoLogin,
   });
   // Schedule changes that a stopped process left half-way are finished (each request also does it for its company).
   reconcileSchedules(deps.sql, { client: workflows.client, temporal: { taskQueue: config.temporal.taskQueue, jitterSeconds: config.scheduleJitterSeconds } })

@@ -1,6 +1,6 @@
 // The Express façade. buildApp() takes its dependencies, so tests run it on any port against real services.
 import path from 'node:path';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import type { Sql } from '../db/connection';
 import { metricsHandler } from '../metrics';
 import type { ReportStorage } from '../storage/storage';
@@ -9,7 +9,6 @@ import type { ReportWorkflows } from '../temporal/client';
 import { authenticate } from './auth';
 import { businessHoursRoutes } from './business-hours-routes';
 import { catalogueRoutes } from './catalogue-routes';
-import { devRoutes } from './dev-routes';
 import { eventRoutes } from './events-routes';
 import { optionRoutes } from './options-routes';
 import { permissionRoutes } from './permissions-routes';
@@ -31,10 +30,11 @@ export interface AppDeps {
   /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
   events?: ReportEventHub;
   /**
-   * Mount the demo login (`/dev/demo-users`, `/dev/token`): only on the embedded demo database with a
-   * generated secret (see demoLoginAllowed in src/main.ts). Off by default; without it /dev/* is a 404.
+   * The demo login's routes (`/dev/demo-users`, `/dev/token`, dev/demo-login-routes.ts), built by `npm start`
+   * only on the embedded demo database with a generated secret. Production code never builds them: without
+   * them /dev/* is a 404.
    */
-  demoLogin?: boolean;
+  demoLogin?: RequestHandler;
   /** Serve /metrics here (default). False when METRICS_ADDRESS gives it an address of its own. */
   publicMetrics?: boolean;
   /** Webhook rules and retry waits (WEBHOOK_ALLOW_PRIVATE, DELIVERY_RETRY_DELAYS); permissive dev defaults when absent. */
@@ -65,7 +65,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   // The reports page (public/): static, no auth — it gets a token itself (docs/page.md).
   app.use(express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 }));
-  if (deps.demoLogin) app.use(devRoutes(deps));
+  if (deps.demoLogin) app.use(deps.demoLogin);
 
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
   app.use('/api', eventRoutes({ sql: deps.sql, jwtSecret: deps.jwtSecret, events }));

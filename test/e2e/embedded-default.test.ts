@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/db/connection';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../dev/ports';
 import { parseReportCsv } from '../setup/csv';
 import { createTestDatabase } from '../setup/services';
 
@@ -20,7 +20,7 @@ interface Started {
 
 async function startModule(env: Record<string, string>, readyText: RegExp): Promise<Started> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'dev/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
@@ -148,7 +148,7 @@ describe('npm start', () => {
   }, 240_000);
 
   it('when NODE_ENV=production and JWT_SECRET is short, then each entry point refuses to start with the reason', async () => {
-    for (const entry of ['src/main.ts', 'src/server.ts', 'src/worker.ts']) {
+    for (const entry of ['dev/main.ts', 'src/server.ts', 'src/worker.ts']) {
       const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), entry], {
         cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
         env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', JWT_SECRET: 'curto', DATABASE_URL: 'postgres://127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1' },

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/api/auth';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../dev/ports';
 import { parseReportCsv } from '../setup/csv';
 import { createCompany, createContact, createTicket } from '../setup/fixtures';
 import { createTestDatabase } from '../setup/services';

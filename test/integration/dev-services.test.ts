@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationFiles } from '../../src/db/migrate';
-import { REPORT_SEARCH_ATTRIBUTES } from '../../src/dev/temporal-dev-server';
+import { REPORT_SEARCH_ATTRIBUTES } from '../../dev/temporal-dev-server';
 import { createTestDatabase, testServices, type TestDatabase } from '../setup/services';
 
 const databases: TestDatabase[] = [];

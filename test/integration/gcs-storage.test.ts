@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGcs, type FakeGcs } from '../../src/dev/fake-gcs';
+import { startFakeGcs, type FakeGcs } from '../../dev/fake-gcs';
 import { GcsStorage, ensureBucket } from '../../src/storage/gcs';
 import { attachmentDisposition } from '../../src/storage/local';
 

@@ -2,8 +2,8 @@
 // subject, link that downloads the report's file; a failed report's mail with its message; refused mail
 // retried, then FAILED with the server's answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailpit, type Mailpit } from '../../src/dev/mailpit';
-import { findTool } from '../../src/dev/tools';
+import { startMailpit, type Mailpit } from '../../dev/mailpit';
+import { findTool } from '../../dev/tools';
 import type { ReportStorage } from '../../src/storage/storage';
 import { createCompany, type CompanyFixture } from '../setup/fixtures';
 import { createAccessLog } from '../setup/fixtures-billing';

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
-import { copyLines } from '../../src/db/seed-copy';
-import { PLATFORM_TABLES, seed, type SeedSummary } from '../../src/db/seed';
+import { copyLines } from '../../dev/seed/seed-copy';
+import { PLATFORM_TABLES, seed, type SeedSummary } from '../../dev/seed/seed';
 import { testServices } from '../setup/services';
 
 const url = process.env.TEST_DATABASE_URL ?? testServices().postgresAdminUrl;

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../dev/ports';
 import { createTestDatabase, testServices } from '../setup/services';
 
 const ROOT = path.resolve(__dirname, '../..');

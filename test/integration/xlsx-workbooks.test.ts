@@ -3,7 +3,7 @@
 // request. The data is the seed generator's pt-BR demo data, plus texts that look like formulas.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed, type SeedSummary } from '../../src/db/seed';
+import { seed, type SeedSummary } from '../../dev/seed/seed';
 import { REPORTS, findReport, type CsvReport } from '../../src/reports';
 import type { ReportStorage } from '../../src/storage/storage';
 import { parseReportCsv } from '../setup/csv';

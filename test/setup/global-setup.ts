@@ -6,10 +6,10 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
-import { startFakeGcs } from '../../src/dev/fake-gcs';
-import { startLocalPostgres } from '../../src/dev/local-postgres';
-import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
-import { findTool } from '../../src/dev/tools';
+import { startFakeGcs } from '../../dev/fake-gcs';
+import { startLocalPostgres } from '../../dev/local-postgres';
+import { startTemporalDevServer } from '../../dev/temporal-dev-server';
+import { findTool } from '../../dev/tools';
 
 export type TestServices = {
   /** Superuser URL of the test cluster's `postgres` database; create test databases through it. */

@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../../src/api/app';
+import { demoLoginRoutes } from '../../dev/demo-login-routes';
 import { signToken } from '../../src/api/auth';
 import { ReportEventHub, type ReportEventHubOptions } from '../../src/api/report-events';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../dev/ports';
 import { connect, type Sql } from '../../src/db/connection';
 import { GcsStorage, LocalStorage, ensureBucket } from '../../src/storage';
 import type { ReportStorage } from '../../src/storage/storage';
@@ -118,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const events = new ReportEventHub(db.sql, options.events);
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
-    demoLogin: options.demoLogin,
+    demoLogin: options.demoLogin ? demoLoginRoutes({ sql: db.sql, jwtSecret }) : undefined,
     delivery: options.delivery && {
       rules: options.delivery.apiRules ?? { allowPrivate: true, httpsOnly: false },
       retryDelaysSeconds: options.delivery.retryDelaysSeconds ?? [1, 1],

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, deriveLinkSigningKey, loadConfig } from '../../src/config';
-import { demoLoginAllowed } from '../../src/main';
+import { demoLoginAllowed } from '../../dev/main';
 
 const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/platform', TEMPORAL_ADDRESS: 'temporal:7233' };
 

@@ -1,11 +1,11 @@
-// Dev-only login for the reports page's "Entrar como" picker. Mounted only when not in production:
+// The demo's login for the reports page's "Entrar como" picker. Built only by `npm start` on its own demo data:
 // in production the platform passes its own token to the page (docs/page.md).
 import { Router } from 'express';
-import type { Sql } from '../db/connection';
-import { AppError } from '../errors';
-import { signToken } from './auth';
+import type { Sql } from '../src/db/connection';
+import { AppError } from '../src/errors';
+import { signToken } from '../src/api/auth';
 
-export function devRoutes(deps: { sql: Sql; jwtSecret: string }): Router {
+export function demoLoginRoutes(deps: { sql: Sql; jwtSecret: string }): Router {
   const router = Router();
   // An admin, a supervisor and a user of each of the first two companies.
   router.get('/dev/demo-users', async (_req, res) => {

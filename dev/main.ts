@@ -6,21 +6,22 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { signToken } from './api/auth';
-import { loadConfigOrExit } from './config';
-import { connect } from './db/connection';
-import { migrate, pendingMigrations } from './db/migrate';
-import { seed } from './db/seed';
-import { startLocalPostgres } from './dev/local-postgres';
-import { startTemporalDevServer } from './dev/temporal-dev-server';
-import { findTool } from './dev/tools';
-import { createLogger } from './log';
-import { runApi } from './server';
-import { createStorage, ensureBucket, GcsStorage } from './storage';
-import { ensureRetentionScheduleAt } from './temporal/schedules';
-import { installTemporalRuntime } from './temporal/runtime';
-import { createReportWorker } from './temporal/worker';
-import { startMailpit } from './dev/mailpit';
+import { signToken } from '../src/api/auth';
+import { loadConfigOrExit } from '../src/config';
+import { connect } from '../src/db/connection';
+import { migrate, pendingMigrations } from '../src/db/migrate';
+import { seed } from './seed/seed';
+import { startLocalPostgres } from './local-postgres';
+import { startTemporalDevServer } from './temporal-dev-server';
+import { findTool } from './tools';
+import { createLogger } from '../src/log';
+import { runApi } from '../src/server';
+import { createStorage, ensureBucket, GcsStorage } from '../src/storage';
+import { ensureRetentionScheduleAt } from '../src/temporal/schedules';
+import { installTemporalRuntime } from '../src/temporal/runtime';
+import { createReportWorker } from '../src/temporal/worker';
+import { demoLoginRoutes } from './demo-login-routes';
+import { startMailpit } from './mailpit';
 
 const DEMO_SEED = { companies: 3, messages: 20_000, seed: 42 };
 
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
   log.info('retention schedule ready', { ...schedule });
   // A development stack stays on this machine unless HOST says otherwise.
   const demoLogin = demoLoginAllowed({ embeddedDatabase, jwtSecretGenerated: config.jwtSecretGenerated });
-  const api = await runApi(config, { sql, storage, temporalAddress, log, defaultHost: '127.0.0.1', demoLogin });
+  const api = await runApi(config, {
+    sql, storage, temporalAddress, log, defaultHost: '127.0.0.1',
+    demoLogin: demoLogin ? demoLoginRoutes({ sql, jwtSecret: config.jwtSecret }) : undefined,
+  });
 
   console.log(`\nReports module running.
   API and reports page:  ${config.publicUrl}

@@ -1,9 +1,9 @@
 // npm run seed -- --companies 5 --messages 100000 --seed 42 [--days 60]
 // Migrates, then fills the (empty) database at DATABASE_URL with deterministic demo data.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { connect } from './connection';
-import { migrate } from './migrate';
+import { loadConfig } from '../../src/config';
+import { connect } from '../../src/db/connection';
+import { migrate } from '../../src/db/migrate';
 import { seed } from './seed';
 
 const USAGE = 'usage: npm run seed -- --companies 5 --messages 100000 --seed 42 [--days 60] [--now 2025-01-31T12:00:00Z]';

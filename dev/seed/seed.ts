@@ -1,6 +1,6 @@
 // Fills an empty platform database with realistic, reproducible pt-BR data: the same seed and
 // `now` always give the same rows, byte for byte, so tests and benchmarks can rely on them.
-import type { Sql } from './connection';
+import type { Sql } from '../../src/db/connection';
 import { copyLines } from './seed-copy';
 import { accessLogLines, officialMessageLines, webhookEventLines } from './seed-events';
 import { messageLines, setLastMessages } from './seed-messages';

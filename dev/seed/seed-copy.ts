@@ -1,6 +1,6 @@
 // Bulk loading through COPY ... FROM STDIN (text format): an order of magnitude faster than INSERTs.
 import type { Writable } from 'node:stream';
-import type { Sql } from './connection';
+import type { Sql } from '../../src/db/connection';
 
 /** One COPY text-format field. Backslash first, or the escapes it adds would be doubled. */
 export function copyText(value: string): string {

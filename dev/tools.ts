@@ -18,7 +18,7 @@ const TOOLS: Record<ToolName, { envVar: string; module: string; version: string 
   mailpit: { envVar: 'MAILPIT_PATH', module: 'github.com/axllent/mailpit', version: '1.33.1' },
 };
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const PROJECT_ROOT = path.resolve(__dirname, '..');
 const PROJECT_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
 
 export async function findTool(
