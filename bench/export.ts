@@ -39,6 +39,28 @@ export function baselineCopySql(companyId: number, timezone: string, filters: Re
   return { sql: `copy (${sql}) to stdout with (format csv, delimiter ';')`, settings: q.settings };
 }
 
+/**
+ * The baseline 1.00: the statement a DBA would write for the same rows and columns — a plain join of the
+ * raw columns, unformatted, in the same order (ticket, message time, id) — not the module's own statement.
+ * Values are the bench's own (a company id, two dates, a zone name), written into the text.
+ */
+export function rawCopySql(companyId: number, timezone: string, from: string, to: string): { sql: string; settings: [string, string][] } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || !/^[A-Za-z_/+-]+$/.test(timezone)) throw new Error('bench: bad raw COPY bounds');
+  const bound = (day: string, plus: number) => `(('${day}'::date + ${plus})::timestamp at time zone '${timezone}')`;
+  const select = `select m.ticket_id, m.tracking_id, m.body, m.created_at, m.from_me, su.name, c.number, w.number, ru.name, qu.name,
+    t.status, t.contract
+  from public.messages m
+    join public.tickets t on t.id = m.ticket_id
+    left join public.contacts c on c.id = t.contact_id
+    left join public.whatsapps w on w.id = t.whatsapp_id
+    left join public.users su on su.id = m.user_id
+    left join public.users ru on ru.id = t.user_id
+    left join public.queues qu on qu.id = t.queue_id
+  where m.company_id = ${Math.trunc(companyId)} and m.created_at >= ${bound(from, 0)} and m.created_at < ${bound(to, 1)}
+  order by m.ticket_id, m.created_at, m.id`;
+  return { sql: `copy (${select}) to stdout with (format csv, delimiter ';')`, settings: [] };
+}
+
 export async function runBaselineCopy(
   psql: string, databaseUrl: string, copy: { sql: string; settings: [string, string][] }, file: string, rows: number,
 ): Promise<Run> {
