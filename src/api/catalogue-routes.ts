@@ -2,11 +2,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { REPORTS } from '../reports';
+import { CATEGORIES } from '../reports/definition';
+import { json, type OperationSource } from './openapi';
+
+const catalogueEntry = z.object({
+  type: z.string(),
+  name: z.string(),
+  description: z.string(),
+  category: z.enum(CATEGORIES),
+  format: z.enum(['csv', 'pdf']),
+  filtersSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema dos filtros do tipo.' }),
+});
+export const catalogue = z.object({ reportTypes: z.array(catalogueEntry) });
 
 export function catalogueRoutes(): Router {
   // Built once per registry size: a type registered at run time (tests) shows on the next request.
   let built: { size: number; body: unknown } | undefined;
-  const catalogue = () => REPORTS.map((r) => ({
+  const entries = () => REPORTS.map((r): z.infer<typeof catalogueEntry> => ({
     type: r.type,
     name: r.name,
     description: r.description,
@@ -16,8 +28,14 @@ export function catalogueRoutes(): Router {
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {
-    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: catalogue() } };
+    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: entries() } };
     res.json(built.body);
   });
   return router;
 }
+
+export const catalogueOperations: OperationSource = () => [{
+  method: 'get', path: '/api/report-types', operationId: 'listReportTypes', tag: 'Catálogo',
+  summary: 'Os tipos de relatório, com o JSON Schema dos filtros de cada um',
+  responses: { 200: json(catalogue, 'O catálogo.') },
+}];

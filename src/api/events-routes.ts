@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Sql } from '../db/connection';
 import { authenticateRequest } from './auth';
+import { RETRY_AFTER, problem, type OperationSource } from './openapi';
 import type { ReportEventHub } from './report-events';
 
 export function eventRoutes(deps: { sql: Sql; jwtSecret: string; events: ReportEventHub }): Router {
@@ -20,3 +21,14 @@ export function eventRoutes(deps: { sql: Sql; jwtSecret: string; events: ReportE
   });
   return router;
 }
+
+export const eventOperations: OperationSource = () => [{
+  method: 'get', path: '/api/reports/events', operationId: 'streamReportEvents', tag: 'Relatórios', auth: 'bearer-or-query',
+  summary: 'Server-Sent Events dos relatórios da empresa',
+  description: 'Eventos `report.created`, `report.updated` (data: o relatório) e `report.deleted` (data: `{ id }`). '
+    + 'Ao conectar, um `report.updated` por relatório existente. O stream termina quando o token expira.',
+  responses: {
+    200: { description: 'O stream, sem fim.', content: { type: 'text/event-stream', schema: { type: 'string' } } },
+    429: problem('Streams demais abertos por este usuário ou empresa.', { 'Retry-After': RETRY_AFTER }),
+  },
+}];
