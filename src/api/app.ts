@@ -74,6 +74,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb', strict: true }));
 
+  app.use(methodNotAllowed(OPERATIONS));
+
   app.get('/healthz', async (_req, res) => {
     const [database, temporal] = await Promise.all([
       deps.sql`select 1`.then(() => true, () => false),
@@ -105,7 +107,6 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(ticketRoutes({ ...deps, log }));
   app.use('/api', api);
 
-  app.use(methodNotAllowed(OPERATIONS));
   app.use(notFoundHandler);
   app.use(errorHandler((msg, err) => log(msg, { err: String((err as Error)?.stack ?? err) })));
   return app;

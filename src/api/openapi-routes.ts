@@ -89,7 +89,8 @@ export function openApiRoutes(sources: OperationSource[]): Router {
 
 /**
  * 405 with `Allow` for a documented path asked with a method it does not have (RFC 9110), instead of the
- * 404 of an unknown route. Mounted after every route, so it only sees requests no route answered.
+ * 404 of an unknown route or the answer of a route whose template happens to match. Mounted before the
+ * routes (and before authentication: which methods exist is no secret).
  */
 export function methodNotAllowed(sources: OperationSource[]): RequestHandler {
   const templates = new Map<string, { pattern: RegExp; methods: Set<string> }>();
@@ -99,9 +100,13 @@ export function methodNotAllowed(sources: OperationSource[]): RequestHandler {
     if (op.method === 'get') entry.methods.add('HEAD');
     templates.set(op.path, entry);
   }
+  // As OpenAPI matches paths: a concrete one (`/api/reports/events`) before a templated one (`/api/reports/{id}`).
+  const bySpecificity = [...templates.entries()]
+    .sort(([a], [b]) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+    .map(([, t]) => t);
   return (req, _res, next) => {
-    const allowed = new Set([...templates.values()].filter((t) => t.pattern.test(req.path)).flatMap((t) => [...t.methods]));
-    if (allowed.size === 0 || allowed.has(req.method)) return next();
+    const allowed = bySpecificity.find((t) => t.pattern.test(req.path))?.methods;
+    if (!allowed || allowed.has(req.method) || req.method === 'OPTIONS') return next();
     const allow = [...allowed].sort().join(', ');
     next(new AppError(405, 'method-not-allowed', `O método ${req.method} não existe em ${req.path}; use ${allow}.`, [], { Allow: allow }));
   };
