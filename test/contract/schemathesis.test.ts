@@ -1,6 +1,8 @@
 // schemathesis (a property-based API tester, from PyPI) against the running module, driven by our own
 // OpenAPI document: no server errors, and status codes, content types, headers and bodies as documented.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +30,13 @@ describe('schemathesis against the OpenAPI document', () => {
     token = stack.tokenFor({ id: company.admin, companyId: company.id });
   }, 660_000);
 
+  function schemathesis(args: string[]): Promise<{ code: number; out: string }> {
+    return run(cli, args, { cwd: ROOT, timeout: 420_000, maxBuffer: 64 * 1024 * 1024 }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
+    );
+  }
+
   afterAll(async () => {
     await stack?.stop();
   }, 60_000);
@@ -42,10 +51,27 @@ describe('schemathesis against the OpenAPI document', () => {
       '--workers', '1',
       '--request-timeout', '20',
     ];
-    const result = await run(cli, args, { cwd: ROOT, timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_HOOKS: '' } })
-      .then((r) => ({ code: 0, out: r.stdout + r.stderr }), (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` }));
+    const result = await schemathesis(args);
     const summary = result.out.split('\n').filter((l) => /^=+ .* in [\d.]+s =+$/.test(l.trim())).slice(-1)[0] ?? '';
     console.log(`schemathesis: ${summary.trim()}`);
     expect(result.code, result.out.slice(-20_000)).toBe(0);
   }, 480_000);
+
+  it('when the document says something the API does not do, then schemathesis fails (the check can fail)', async () => {
+    const doc = (await (await fetch(`${stack.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, any> };
+    const entry = doc.paths['/api/report-types'].get.responses[200].content['application/json'].schema.properties.reportTypes.items;
+    entry.properties.name = { type: 'integer' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'openapi-tampered-'));
+    try {
+      writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify(doc));
+      const result = await schemathesis([
+        '--no-color', 'run', path.join(dir, 'openapi.json'), '--url', stack.baseUrl, '--header', `Authorization: Bearer ${token}`,
+        '--include-path', '/api/report-types', '--include-method', 'GET', '--max-examples', '1', '--phases', 'examples,fuzzing',
+      ]);
+      expect(result.code, result.out).not.toBe(0);
+      expect(result.out).toContain('Response violates schema');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
