@@ -74,7 +74,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb', strict: true }));
 
-  app.use(methodNotAllowed(OPERATIONS));
+  app.use(methodNotAllowed(OPERATIONS, 'outside-api'));
 
   app.get('/healthz', async (_req, res) => {
     const [database, temporal] = await Promise.all([
@@ -99,6 +99,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(authenticate(deps.sql, deps.jwtSecret));
+  api.use(methodNotAllowed(OPERATIONS, 'api'));
   api.use(catalogueRoutes());
   api.use(optionRoutes(deps));
   api.use(permissionRoutes(deps));

@@ -90,9 +90,10 @@ export function openApiRoutes(sources: OperationSource[]): Router {
 /**
  * 405 with `Allow` for a documented path asked with a method it does not have (RFC 9110), instead of the
  * 404 of an unknown route or the answer of a route whose template happens to match. Mounted before the
- * routes (and before authentication: which methods exist is no secret).
+ * routes: under /api after authentication (a caller without a token learns nothing but 401), elsewhere
+ * (/healthz, /metrics) on its own.
  */
-export function methodNotAllowed(sources: OperationSource[]): RequestHandler {
+export function methodNotAllowed(sources: OperationSource[], scope: 'api' | 'outside-api'): RequestHandler {
   const templates = new Map<string, { pattern: RegExp; methods: Set<string> }>();
   for (const op of [...sources, DOCS_OPERATIONS].flatMap((source) => source())) {
     const entry = templates.get(op.path) ?? { pattern: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`), methods: new Set<string>() };
@@ -105,9 +106,11 @@ export function methodNotAllowed(sources: OperationSource[]): RequestHandler {
     .sort(([a], [b]) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
     .map(([, t]) => t);
   return (req, _res, next) => {
-    const allowed = bySpecificity.find((t) => t.pattern.test(req.path))?.methods;
+    const fullPath = req.baseUrl + req.path;
+    if (scope === 'outside-api' && fullPath.startsWith('/api/')) return next();
+    const allowed = bySpecificity.find((t) => t.pattern.test(fullPath))?.methods;
     if (!allowed || allowed.has(req.method) || req.method === 'OPTIONS') return next();
     const allow = [...allowed].sort().join(', ');
-    next(new AppError(405, 'method-not-allowed', `O método ${req.method} não existe em ${req.path}; use ${allow}.`, [], { Allow: allow }));
+    next(new AppError(405, 'method-not-allowed', `O método ${req.method} não existe em ${fullPath}; use ${allow}.`, [], { Allow: allow }));
   };
 }
