@@ -12,7 +12,7 @@ import { startStack, type Stack } from '../setup/stack';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Test cases per operation: enough to reach every documented answer, bounded so the run takes a few minutes. */
-const MAX_EXAMPLES = 100;
+const MAX_EXAMPLES = 200;
 
 describe('schemathesis against the OpenAPI document', () => {
   let stack: Stack;
