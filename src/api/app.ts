@@ -7,16 +7,19 @@ import type { ReportStorage } from '../storage/storage';
 import { LocalStorage, localFilesRouter } from '../storage/local';
 import type { ReportWorkflows } from '../temporal/client';
 import { authenticate } from './auth';
-import { businessHoursRoutes } from './business-hours-routes';
-import { catalogueRoutes } from './catalogue-routes';
-import { eventRoutes } from './events-routes';
-import { optionRoutes } from './options-routes';
-import { permissionRoutes } from './permissions-routes';
+import { z } from 'zod';
+import { businessHoursOperations, businessHoursRoutes } from './business-hours-routes';
+import { catalogueOperations, catalogueRoutes } from './catalogue-routes';
+import { eventOperations, eventRoutes } from './events-routes';
+import type { OperationSource } from './openapi';
+import { methodNotAllowed, openApiRoutes } from './openapi-routes';
+import { optionOperations, optionRoutes } from './options-routes';
+import { permissionOperations, permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
-import { reportRoutes } from './reports-routes';
+import { reportOperations, reportRoutes } from './reports-routes';
 import { reportScheduleRoutes } from './report-schedules-routes';
-import { ticketRoutes } from './tickets-routes';
+import { ticketOperations, ticketRoutes } from './tickets-routes';
 import { webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
 
 export interface AppDeps {
@@ -43,6 +46,33 @@ export interface AppDeps {
   scheduleJitterSeconds?: number;
 }
 
+const health = z.object({ status: z.enum(['ok', 'unavailable']), database: z.boolean(), temporal: z.boolean() });
+
+const serviceOperations: OperationSource = () => [
+  {
+    method: 'get', path: '/healthz', operationId: 'health', tag: 'Operação', auth: 'none',
+    summary: 'PostgreSQL e Temporal alcançáveis?',
+    responses: {
+      200: { description: 'Ambos alcançáveis.', content: { type: 'application/json', schema: health } },
+      503: { description: 'Um deles não responde.', content: { type: 'application/json', schema: health } },
+    },
+  },
+  {
+    method: 'get', path: '/metrics', operationId: 'metrics', tag: 'Operação', auth: 'none',
+    summary: 'Métricas Prometheus (aqui, a menos que METRICS_ADDRESS lhes dê um endereço próprio)',
+    responses: {
+      200: { description: 'Formato de texto do Prometheus.', content: { type: 'text/plain', schema: { type: 'string' } } },
+      404: { description: 'Servidas em METRICS_ADDRESS, não aqui.', content: { type: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } } },
+    },
+  },
+];
+
+/** Every mounted route module's operations: the OpenAPI document is made of these. */
+const OPERATIONS: OperationSource[] = [
+  serviceOperations, eventOperations, catalogueOperations, optionOperations, permissionOperations,
+  businessHoursOperations, reportOperations, ticketOperations,
+];
+
 export function buildApp(deps: AppDeps): express.Express {
   const log = deps.log ?? (() => {});
   const app = express();
@@ -50,12 +80,14 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb', strict: true }));
 
+  app.use(methodNotAllowed(OPERATIONS, 'outside-api'));
+
   app.get('/healthz', async (_req, res) => {
     const [database, temporal] = await Promise.all([
       deps.sql`select 1`.then(() => true, () => false),
       deps.workflows.healthy(),
     ]);
-    res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable', database, temporal });
+    res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable', database, temporal } satisfies z.infer<typeof health>);
   });
 
   // Prometheus scrape endpoint, unauthenticated like /healthz: counts only, no tenant data beyond report types.
@@ -68,10 +100,12 @@ export function buildApp(deps: AppDeps): express.Express {
   if (deps.demoLogin) app.use(deps.demoLogin);
 
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
+  app.use('/api', openApiRoutes(OPERATIONS));
   app.use('/api', eventRoutes({ sql: deps.sql, jwtSecret: deps.jwtSecret, events }));
 
   const api = express.Router();
   api.use(authenticate(deps.sql, deps.jwtSecret));
+  api.use(methodNotAllowed(OPERATIONS, 'api'));
   api.use(catalogueRoutes());
   api.use(optionRoutes(deps));
   api.use(permissionRoutes(deps));

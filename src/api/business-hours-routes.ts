@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import type { Sql } from '../db/connection';
 import { AppError } from '../errors';
-import { businessHoursInput, checkTimezone, loadBusinessHours, saveBusinessHours } from '../reports/business-hours';
+import { businessHours, businessHoursInput, checkTimezone, loadBusinessHours, saveBusinessHours } from '../reports/business-hours';
 import { currentUser } from './auth';
+import { json, problem, type OperationSource } from './openapi';
 import { fieldErrors } from './problems';
 
 export function businessHoursRoutes(deps: { sql: Sql }): Router {
@@ -31,3 +32,22 @@ export function businessHoursRoutes(deps: { sql: Sql }): Router {
 
   return router;
 }
+
+const allow = { Allow: { description: '`GET, PUT` para administradores, `GET` para os demais.', schema: { type: 'string' }, required: true } };
+
+export const businessHoursOperations: OperationSource = () => [
+  {
+    method: 'get', path: '/api/business-hours', operationId: 'getBusinessHours', tag: 'Horário de atendimento',
+    summary: 'O horário de atendimento, os feriados e a meta de primeira resposta da empresa',
+    responses: { 200: json(businessHours, 'As configurações (vazias, meta null, quando nunca definidas).', allow) },
+  },
+  {
+    method: 'put', path: '/api/business-hours', operationId: 'setBusinessHours', tag: 'Horário de atendimento',
+    summary: 'Substitui o horário de atendimento (somente admin)', body: businessHoursInput,
+    responses: {
+      200: json(businessHours, 'As configurações, como ficaram.'),
+      400: problem('Corpo inválido; `errors` nomeia cada campo.'),
+      403: problem('Somente administradores alteram o horário de atendimento.'),
+    },
+  },
+];

@@ -3,26 +3,46 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { REPORTS, formatsOf } from '../reports';
 import { PERIODS, acceptsPeriod } from '../reports/period';
+import { CATEGORIES } from '../reports/definition';
+import { json, type OperationSource } from './openapi';
+
+const catalogueEntry = z.object({
+  type: z.string(),
+  name: z.string(),
+  description: z.string(),
+  category: z.enum(CATEGORIES),
+  format: z.enum(['csv', 'pdf']),
+  formats: z.array(z.enum(['csv', 'xlsx', 'pdf'])).meta({ description: 'Formatos em que o tipo pode ser pedido.' }),
+  periods: z.array(z.enum(PERIODS)).meta({ description: 'Períodos relativos aceitos no lugar de from/to.' }),
+  filtersSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema dos filtros do tipo.' }),
+});
+export const catalogue = z.object({ reportTypes: z.array(catalogueEntry) });
 
 export function catalogueRoutes(): Router {
   // Built once per registry size: a type registered at run time (tests) shows on the next request.
   let built: { size: number; body: unknown } | undefined;
-  const catalogue = () => REPORTS.map((r) => ({
+  const entries = () => REPORTS.map((r): z.infer<typeof catalogueEntry> => ({
     type: r.type,
     name: r.name,
     description: r.description,
     category: r.category,
     /** The default format; `formats` lists every one `POST /api/reports` accepts for the type. */
     format: r.format,
-    formats: formatsOf(r),
+    formats: [...formatsOf(r)],
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
     // What `filters.period` may say instead of from/to (empty: the type has no date range).
-    periods: acceptsPeriod(r) ? PERIODS : [],
+    periods: acceptsPeriod(r) ? [...PERIODS] : [],
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {
-    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: catalogue() } };
+    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: entries() } };
     res.json(built.body);
   });
   return router;
 }
+
+export const catalogueOperations: OperationSource = () => [{
+  method: 'get', path: '/api/report-types', operationId: 'listReportTypes', tag: 'Catálogo',
+  summary: 'Os tipos de relatório, com o JSON Schema dos filtros de cada um',
+  responses: { 200: json(catalogue, 'O catálogo.') },
+}];

@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import { REPORTS, findReport } from '../reports';
 import { currentUser } from './auth';
 import { PROFILES, loadPermissions, mayUse, type Profile, type TypePermissions } from './permissions';
+import { json, problem, type OperationSource } from './openapi';
 import { fieldErrors } from './problems';
 
 const putBody = z.strictObject({
@@ -13,6 +14,15 @@ const putBody = z.strictObject({
     error: 'profiles: deve ser uma lista de perfis (admin, supervisor, user)',
   }),
 });
+
+const permissionEntry = z.object({
+  type: z.string(),
+  name: z.string(),
+  profiles: z.array(z.enum(PROFILES)),
+  restricted: z.boolean().meta({ description: 'False: todos os perfis (o padrão).' }),
+  allowed: z.boolean().meta({ description: 'Se o perfil de quem pergunta pode usar o tipo.' }),
+});
+export const permissionList = z.object({ permissions: z.array(permissionEntry) });
 
 export function permissionRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps;
@@ -48,7 +58,7 @@ export function permissionRoutes(deps: { sql: Sql }): Router {
   return router;
 }
 
-function entry(type: string, permissions: TypePermissions, callerProfile: Profile) {
+function entry(type: string, permissions: TypePermissions, callerProfile: Profile): z.infer<typeof permissionEntry> {
   const profiles = permissions.get(type) ?? [...PROFILES];
   return {
     type,
@@ -58,3 +68,23 @@ function entry(type: string, permissions: TypePermissions, callerProfile: Profil
     allowed: mayUse(callerProfile, type, permissions),
   };
 }
+
+export const permissionOperations: OperationSource = () => [
+  {
+    method: 'get', path: '/api/report-permissions', operationId: 'listReportPermissions', tag: 'Permissões',
+    summary: 'Os perfis que podem usar cada tipo de relatório na empresa',
+    responses: { 200: json(permissionList, 'Um item por tipo registrado.') },
+  },
+  {
+    method: 'put', path: '/api/report-permissions/{type}', operationId: 'setReportPermissions', tag: 'Permissões',
+    summary: 'Restringe um tipo a alguns perfis (somente admin; admin sempre pode)',
+    pathParams: { type: { description: 'O tipo de relatório.', schema: { type: 'string', enum: REPORTS.map((r) => r.type) } } },
+    body: putBody,
+    responses: {
+      200: json(permissionEntry, 'As permissões do tipo, como ficaram.'),
+      400: problem('Corpo inválido; `errors` nomeia cada campo.'),
+      403: problem('Somente administradores alteram permissões.'),
+      404: problem('Tipo de relatório desconhecido.'),
+    },
+  },
+];

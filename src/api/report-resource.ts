@@ -1,6 +1,37 @@
 // A report as the API shows it (DESIGN.md "The report resource").
+import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { findReport, type ReportFormat } from '../reports';
+
+const isoInstant = z.iso.datetime();
+
+/** What toResource returns, as the OpenAPI document publishes it (component `Report`). */
+export const reportResource = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  name: z.string().meta({ description: 'O nome do tipo, em português.' }),
+  status: z.enum(['PROCESSING', 'READY', 'ERROR']),
+  filters: z.record(z.string(), z.unknown()).meta({ description: 'Os filtros como validados (com os valores padrão).' }),
+  requestedBy: z.object({ id: z.number().int(), name: z.string().nullable() }),
+  createdAt: isoInstant,
+  finishedAt: isoInstant.nullable(),
+  progress: z.object({
+    rows: z.number().int().min(0),
+    totalRows: z.number().int().min(0).nullable(),
+    percent: z.number().int().min(0).max(100).nullable(),
+  }),
+  format: z.enum(['csv', 'xlsx', 'pdf']),
+  fileName: z.string().nullable(),
+  rowCount: z.number().int().min(0).nullable(),
+  sizeBytes: z.number().int().min(0).nullable(),
+  expiresAt: isoInstant.nullable(),
+  expired: z.boolean(),
+  error: z.object({ message: z.string() }).nullable().meta({ description: 'Em português, para o usuário, quando ERROR.' }),
+  workflowId: z.string(),
+  schedule: z.object({ id: z.string(), name: z.string().nullable() }).nullable()
+    .meta({ description: 'O agendamento que fez o relatório, ou null para um pedido avulso.' }),
+});
+export type ReportResource = z.infer<typeof reportResource>;
 
 export interface ReportRow {
   id: string;
@@ -41,7 +72,7 @@ export function selectReports(sql: Sql) {
     from reports.reports r left join public.users u on u.id = r.requested_by`;
 }
 
-export function toResource(r: ReportRow) {
+export function toResource(r: ReportRow): ReportResource {
   const ready = r.status === 'READY';
   const percent =
     ready ? 100
@@ -53,7 +84,7 @@ export function toResource(r: ReportRow) {
     type: r.type,
     name: findReport(r.type)?.name ?? r.type,
     status: r.status,
-    filters: r.filters,
+    filters: r.filters as Record<string, unknown>,
     requestedBy: { id: r.requestedById, name: r.requestedByName },
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,

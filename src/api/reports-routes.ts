@@ -4,14 +4,15 @@ import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { AppError } from '../errors';
 import { deleteFinishedReport, deleteReportFiles } from '../lifecycle/retention';
-import { REPORTS, findReport } from '../reports';
+import { REPORTS, findReport, formatsOf } from '../reports';
 import type { ReportStorage } from '../storage/storage';
 import type { ReportWorkflows } from '../temporal/client';
 import { currentUser, type CurrentUser } from './auth';
 import { createReport, idempotencyKeyOf, sendCreated } from './create-report';
 import { visibleTo } from './permissions';
+import { RETRY_AFTER, json, problem, ref, type ApiOperation, type JsonSchema, type OperationSource } from './openapi';
 import { fieldErrors } from './problems';
-import { selectReports, toResource, type ReportRow } from './report-resource';
+import { reportResource, selectReports, toResource, type ReportRow } from './report-resource';
 
 export interface ReportRoutesDeps {
   sql: Sql;
@@ -42,6 +43,8 @@ const listQuery = z.strictObject({
   type: reportType.optional(),
   status: z.enum(['PROCESSING', 'READY', 'ERROR'], { error: 'status: deve ser PROCESSING, READY ou ERROR' }).optional(),
 });
+
+export const reportList = z.object({ reports: z.array(reportResource) });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -133,3 +136,87 @@ async function findVisibleReport(sql: Sql, user: CurrentUser, id: string): Promi
   const [row] = await sql<ReportRow[]>`${selectReports(sql)} where r.id = ${id} and ${visibleTo(sql, user)}`;
   return row;
 }
+
+const reportId = { id: { description: 'O id do relatório.', schema: { type: 'string', format: 'uuid' } } };
+
+/** `{ type, filters }`: one alternative per registered type, its filters by that type's own schema. */
+function createBodySchema(): JsonSchema {
+  return {
+    oneOf: REPORTS.map((r) => {
+      const filters = z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+      delete filters.$schema;
+      return {
+        title: r.name,
+        type: 'object',
+        properties: { type: { const: r.type }, filters, format: { type: 'string', enum: [...formatsOf(r)], default: r.format } },
+        required: r.filters.safeParse({}).success ? ['type'] : ['type', 'filters'],
+        additionalProperties: false,
+      };
+    }),
+  };
+}
+
+/** listQuery, its `type` an enum of the registered types (zod checks it against the registry at run time). */
+function listQuerySchema(): JsonSchema {
+  const schema = z.toJSONSchema(listQuery, { io: 'input', target: 'draft-2020-12' }) as { properties: Record<string, unknown> };
+  return { ...schema, $schema: undefined, properties: { ...schema.properties, type: { type: 'string', enum: REPORTS.map((r) => r.type) } } };
+}
+
+/** What POST /api/reports and POST /api/tickets/:ticketId/export answer alike. */
+export function creationResponses(): ApiOperation['responses'] {
+  const location = { Location: { description: 'O endereço do relatório (`/api/reports/<id>`).', schema: { type: 'string' }, required: true } };
+  return {
+    202: json(ref('Report'), 'Pedido aceito: o relatório está em processamento.', location),
+    200: json(ref('Report'), 'A mesma Idempotency-Key deste usuário nas últimas 24 h: o relatório daquele pedido.', location),
+    400: problem('Corpo, filtros ou Idempotency-Key inválidos; `errors` nomeia cada campo.'),
+    403: problem('O perfil do usuário não pode usar este tipo.'),
+    409: problem('Outro pedido com a mesma Idempotency-Key está em andamento.'),
+    422: problem('A Idempotency-Key já foi usada para um pedido diferente.'),
+    429: problem('A empresa já tem o máximo de relatórios em processamento.', { 'Retry-After': RETRY_AFTER }),
+    503: problem('O Temporal está inacessível: o relatório termina em ERROR.'),
+  };
+}
+
+export const IDEMPOTENCY_KEY_HEADER = {
+  'Idempotency-Key': {
+    description: 'Repetir a mesma chave (até 24 h) devolve o relatório do primeiro pedido.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$', minLength: 1, maxLength: 255 },
+  },
+};
+
+export const reportOperations: OperationSource = () => [
+  {
+    method: 'post', path: '/api/reports', operationId: 'createReport', tag: 'Relatórios',
+    summary: 'Pede um relatório', description: 'Valida os filtros do tipo, registra o relatório e inicia o seu workflow.',
+    headers: IDEMPOTENCY_KEY_HEADER, body: createBodySchema(), responses: creationResponses(),
+  },
+  {
+    method: 'get', path: '/api/reports', operationId: 'listReports', tag: 'Relatórios',
+    summary: 'Os relatórios da empresa, do mais novo ao mais antigo', query: listQuerySchema(),
+    responses: { 200: json(reportList, 'Os relatórios que o usuário pode ver.'), 400: problem('Parâmetro inválido.') },
+  },
+  {
+    method: 'get', path: '/api/reports/{id}', operationId: 'getReport', tag: 'Relatórios',
+    summary: 'Um relatório, com o progresso ao vivo', pathParams: reportId,
+    responses: { 200: json(ref('Report'), 'O relatório.'), 404: problem('Inexistente, de outra empresa ou de um tipo que o usuário não pode ver.') },
+  },
+  {
+    method: 'get', path: '/api/reports/{id}/download', operationId: 'downloadReport', tag: 'Relatórios',
+    summary: 'Redireciona ao link assinado do arquivo', pathParams: reportId,
+    responses: {
+      302: { description: 'O link assinado, válido até `expiresAt`.', headers: { Location: { description: 'O link assinado.', schema: { type: 'string' }, required: true } } },
+      404: problem('Relatório não encontrado.'),
+      409: problem('O relatório ainda está em processamento ou terminou com erro.'),
+      410: problem('O link expirou (24 horas após a geração).'),
+    },
+  },
+  {
+    method: 'delete', path: '/api/reports/{id}', operationId: 'deleteReport', tag: 'Relatórios',
+    summary: 'Cancela um relatório em processamento ou apaga um pronto', pathParams: reportId,
+    responses: {
+      204: { description: 'Cancelado ou apagado; `report.deleted` vai para os streams da empresa.' },
+      404: problem('Relatório não encontrado.'),
+      503: problem('O Temporal está inacessível: nada foi cancelado.'),
+    },
+  },
+];

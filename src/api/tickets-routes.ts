@@ -4,6 +4,8 @@ import { AppError } from '../errors';
 import { ticketBelongs, ticketDetail } from '../reports/ticket-detail';
 import { currentUser } from './auth';
 import { createReport, idempotencyKeyOf, sendCreated, type CreateReportDeps } from './create-report';
+import { problem, type OperationSource } from './openapi';
+import { IDEMPOTENCY_KEY_HEADER, creationResponses } from './reports-routes';
 
 export function ticketRoutes(deps: CreateReportDeps): Router {
   const router = Router();
@@ -28,3 +30,11 @@ function parseTicketId(raw: string): number {
   }
   return id;
 }
+
+export const ticketOperations: OperationSource = () => [{
+  method: 'post', path: '/api/tickets/{ticketId}/export', operationId: 'exportTicket', tag: 'Relatórios',
+  summary: 'Pede o PDF de Detalhe do Ticket de um ticket',
+  pathParams: { ticketId: { description: 'O id do ticket.', schema: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' } } },
+  headers: IDEMPOTENCY_KEY_HEADER,
+  responses: { ...creationResponses(), 404: problem('Ticket inexistente ou de outra empresa.') },
+}];

@@ -16,11 +16,19 @@ export const MAX_HOLIDAYS = 1000;
 export const MAX_TARGET_SECONDS = 30 * 86_400;
 
 export type Interval = [start: string, end: string];
-export interface BusinessHours {
-  timezone: string;
+
+/** The settings as GET and PUT /api/business-hours answer them (the OpenAPI document publishes this). */
+export const businessHours = z.object({
+  timezone: z.string().meta({ description: 'O fuso IANA da empresa (somente leitura).' }),
+  // Pairs as a two-item list, not a tuple: schemathesis misreads `prefixItems` in response schemas.
+  week: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(z.array(z.string()).length(2))])) as
+    Record<(typeof WEEKDAYS)[number], z.ZodArray<z.ZodArray<z.ZodString>>>)
+    .meta({ description: 'De "1" (segunda) a "7" (domingo): intervalos ["HH:MM","HH:MM"].' }),
+  holidays: z.array(z.string().meta({ format: 'date' })),
+  firstResponseTargetSeconds: z.number().int().positive().nullable(),
+});
+export interface BusinessHours extends z.infer<typeof businessHours> {
   week: Record<(typeof WEEKDAYS)[number], Interval[]>;
-  holidays: string[];
-  firstResponseTargetSeconds: number | null;
 }
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -35,7 +43,8 @@ function timeOf(minutes: number): string {
 }
 
 const interval = z
-  .tuple([z.string(), z.string()], { error: 'deve ser um intervalo ["HH:MM","HH:MM"] (início e fim)' })
+  .tuple([z.string().meta({ pattern: HH_MM.source }), z.string().meta({ pattern: `${HH_MM.source}|^24:00$` })],
+    { error: 'deve ser um intervalo ["HH:MM","HH:MM"] (início e fim)' })
   .superRefine(([start, end], ctx) => {
     if (!HH_MM.test(start)) ctx.addIssue({ code: 'custom', message: `início "${start}" inválido: use HH:MM entre 00:00 e 23:59` });
     if (!HH_MM.test(end) && end !== '24:00') ctx.addIssue({ code: 'custom', message: `fim "${end}" inválido: use HH:MM entre 00:01 e 24:00` });
@@ -69,6 +78,7 @@ export const businessHoursInput = z.strictObject({
   holidays: z
     .array(calendarDay, { error: 'deve ser uma lista de datas AAAA-MM-DD' })
     .max(MAX_HOLIDAYS, { message: `no máximo ${MAX_HOLIDAYS} feriados` })
+    .meta({ uniqueItems: true })
     .optional()
     .default([])
     .superRefine((days, ctx) => {

@@ -8,7 +8,8 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
 export const calendarDay = z
   .string({ error: 'deve ser uma data no formato AAAA-MM-DD' })
-  .refine((s) => ISO_DAY.test(s) && isRealDay(s), { message: 'deve ser uma data válida no formato AAAA-MM-DD' });
+  .refine((s) => ISO_DAY.test(s) && isRealDay(s), { message: 'deve ser uma data válida no formato AAAA-MM-DD' })
+  .meta({ format: 'date' });
 
 function isRealDay(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);

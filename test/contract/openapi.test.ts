@@ -1,0 +1,139 @@
+// GET /api/openapi.json: a valid OpenAPI 3.1 document of the whole API, public, built from the registry.
+import { validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { REPORTS, registerReport } from '../../src/reports';
+import { defineReport } from '../../src/reports/definition';
+import { calendarDay } from '../../src/reports/filters';
+import { createCompany, type CompanyFixture } from '../setup/fixtures';
+import { startStack, type Stack } from '../setup/stack';
+
+type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+
+const inputSchema = (schema: z.ZodType) => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  return rest;
+};
+
+describe('the OpenAPI document', () => {
+  let stack: Stack;
+  let company: CompanyFixture;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    company = await createCompany(stack.sql, 'Documentada');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function fetchDocument(): Promise<Doc> {
+    const res = await fetch(`${stack.baseUrl}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    return (await res.json()) as Doc;
+  }
+
+  it('when asked without a token, then it answers a document that an OpenAPI 3.1 validator accepts', async () => {
+    const doc = await fetchDocument();
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid, JSON.stringify(result)).toBe(true);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('when a document is broken, then the validator refuses it (the check can fail)', async () => {
+    const doc = structuredClone(await fetchDocument());
+    doc.paths['/api/reports'].get.responses = { 200: { content: {} } }; // a response without its description
+    expect((await validate(doc as never)).valid).toBe(false);
+  });
+
+  it('then POST /api/reports offers every registered type with its own filters schema', async () => {
+    const body = (await fetchDocument()).paths['/api/reports'].post.requestBody.content['application/json'].schema;
+    expect(body.oneOf.map((o: any) => o.properties.type.const)).toEqual(REPORTS.map((r) => r.type));
+    for (const r of REPORTS) {
+      const alternative = body.oneOf.find((o: any) => o.properties.type.const === r.type);
+      expect(alternative.properties.filters, r.type).toEqual(inputSchema(r.filters));
+    }
+    // ticket_detail cannot do without its ticketId; the others accept no filters at all or have defaults.
+    expect(body.oneOf.find((o: any) => o.properties.type.const === 'ticket_detail').required).toEqual(['type', 'filters']);
+  });
+
+  it('then every answer the contract names is described, with Retry-After, the event stream and the redirect', async () => {
+    const { paths, components } = await fetchDocument();
+    const codes = (method: string, path: string) => Object.keys(paths[path][method].responses).map(Number).sort((a, b) => a - b);
+    expect(codes('post', '/api/reports')).toEqual([200, 202, 400, 401, 403, 409, 422, 429, 503]);
+    expect(codes('get', '/api/reports')).toEqual([200, 400, 401]);
+    expect(codes('get', '/api/reports/{id}')).toEqual([200, 401, 404]);
+    expect(codes('get', '/api/reports/{id}/download')).toEqual([302, 401, 404, 409, 410]);
+    expect(codes('delete', '/api/reports/{id}')).toEqual([204, 401, 404, 503]);
+    expect(codes('post', '/api/tickets/{ticketId}/export')).toEqual([200, 202, 400, 401, 403, 404, 409, 422, 429, 503]);
+    expect(codes('get', '/healthz')).toEqual([200, 503]);
+    expect(paths['/api/reports'].post.responses[429].headers['Retry-After'].required).toBe(true);
+    expect(paths['/api/reports'].post.responses[202].headers.Location.required).toBe(true);
+    expect(paths['/api/reports/{id}/download'].get.responses[302].headers.Location.required).toBe(true);
+    const events = paths['/api/reports/events'].get;
+    expect(Object.keys(events.responses[200].content)).toEqual(['text/event-stream']);
+    expect(events.responses[429].headers['Retry-After'].required).toBe(true);
+    expect(events.security).toEqual([{ bearer: [] }, { accessToken: [] }]);
+    expect(paths['/api/openapi.json'].get.security).toEqual([]);
+    expect(paths['/api/reports'].get.security).toEqual([{ bearer: [] }]);
+    expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail']);
+    expect(Object.keys(components.schemas.Report.properties)).toEqual([
+      'id', 'type', 'name', 'status', 'filters', 'requestedBy', 'createdAt', 'finishedAt', 'progress', 'format',
+      'fileName', 'rowCount', 'sizeBytes', 'expiresAt', 'expired', 'error', 'workflowId', 'schedule',
+    ]);
+  });
+
+  it('then the Report component describes what GET /api/reports/:id really answers', async () => {
+    const token = stack.tokenFor({ id: company.admin, companyId: company.id });
+    const created = await stack.api('/api/reports', {
+      method: 'POST', token, headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'licenses', filters: { month: 'previous' } }),
+    });
+    expect(created.status).toBe(202);
+    const report = await stack.waitForReport(((await created.json()) as { id: string }).id, token);
+    const { components } = await fetchDocument();
+    const schema = z.fromJSONSchema(components.schemas.Report);
+    expect(schema.safeParse(report).error).toBeUndefined();
+    expect(schema.safeParse({ ...report, status: 'DONE' }).success).toBe(false);
+  });
+
+  it('when a report type is registered at run time, then the next document describes it', async () => {
+    const before = await fetchDocument();
+    const filters = z.strictObject({ day: calendarDay });
+    registerReport(defineReport<z.infer<typeof filters>>({
+      type: 'openapi_probe', name: 'Sonda', description: 'Só para este teste', category: 'API e Integrações', format: 'csv',
+      filters, fileName: () => 'sonda.csv', columns: ['Dia'], columnKinds: { Dia: 'text' },
+      query: () => ({ kind: 'keyset', select: ['1::text'], from: 'users u', where: [], key: [{ expr: 'u.id', type: 'bigint' }] }),
+    }));
+    const after = await fetchDocument();
+    const types = (doc: Doc) => doc.paths['/api/reports'].post.requestBody.content['application/json'].schema.oneOf.map((o: any) => o.properties.type.const);
+    expect(types(before)).not.toContain('openapi_probe');
+    expect(types(after)).toContain('openapi_probe');
+    const probe = after.paths['/api/reports'].post.requestBody.content['application/json'].schema.oneOf.find((o: any) => o.properties.type.const === 'openapi_probe');
+    expect(probe.properties.filters).toMatchObject({ type: 'object', properties: { day: { type: 'string', format: 'date' } }, required: ['day'] });
+    const listType = after.paths['/api/reports'].get.parameters.find((p: any) => p.name === 'type');
+    expect(listType.schema.enum).toContain('openapi_probe');
+    expect(after.paths['/api/report-permissions/{type}'].put.parameters[0].schema.enum).toContain('openapi_probe');
+  });
+
+  it('when a documented path is asked with a method it does not have, then 405 names the allowed ones', async () => {
+    const token = stack.tokenFor({ id: company.admin, companyId: company.id });
+    const res = await stack.api('/api/report-types', { method: 'DELETE', token });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const report = await stack.api('/api/reports/7c0e2f0e-7a43-4b43-9f2f-2a8f1d1f4a11', { method: 'PUT', token });
+    expect(report.status).toBe(405);
+    expect(report.headers.get('allow')).toBe('DELETE, GET, HEAD');
+    // The concrete path wins over the template: DELETE /api/reports/events is not a report's DELETE.
+    const events = await stack.api('/api/reports/events', { method: 'DELETE', token });
+    expect(events.status).toBe(405);
+    expect(events.headers.get('allow')).toBe('GET, HEAD');
+    // Without a token an /api path answers 401 first; an unknown path is still a 404.
+    expect((await stack.api('/api/report-types', { method: 'DELETE' })).status).toBe(401);
+    expect((await stack.api('/api/nothing-here', { token })).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/healthz`, { method: 'POST' })).status).toBe(405);
+  });
+});
