@@ -226,6 +226,11 @@ describe('webhook endpoints', () => {
     const attempts = await stack.sql<{ attempt: number; httpStatus: number }[]>`
       select attempt, http_status as "httpStatus" from reports.delivery_attempts where delivery_id = ${first.id} order by attempt`;
     expect(attempts).toEqual([{ attempt: 1, httpStatus: 500 }, { attempt: 2, httpStatus: 500 }, { attempt: 3, httpStatus: 200 }]);
+    // The delivery's log as an operator reads it (docs/delivery.md).
+    const log = await stack.sql<{ attempt: number; at: Date; httpStatus: number | null; error: string | null }[]>`
+      select attempt, at, http_status as "httpStatus", error from reports.delivery_attempts where delivery_id = ${first.id} order by attempt`;
+    console.log(`[webhook delivery] ${JSON.stringify({ status: delivered.status, attempts: delivered.attempts, event: delivered.event })}\n` +
+      log.map((a) => `  attempt ${a.attempt} at ${a.at.toISOString()}: HTTP ${a.httpStatus ?? '-'}${a.error ? ` (${a.error})` : ''}`).join('\n'));
     await call(t.adminA, `/api/webhook-endpoints/${endpoint.id}`, 'DELETE');
   });
 
