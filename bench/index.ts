@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         port: await freePort(),
       });
       const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
-      const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, profile);
+      const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, [...workerNodeArgs(), ...profile]);
       const api = startTsProcess('src/server.ts', { ...env, LOG_LEVEL: 'info' });
       await Promise.all([waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000)]);
       const client = new ApiClient(env.PUBLIC_URL, signToken(jwtSecret, { id: db.adminUserId, companyId: db.companyId }));
@@ -550,3 +550,9 @@ main().catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });
+
+/** The Node flags `npm run start:worker` gives production workers (package.json), so the bench measures the same. */
+function workerNodeArgs(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:worker'];
+  return script.split(/\s+/).filter((a) => /^--max-semi-space-size=\d+$/.test(a));
+}
