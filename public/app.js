@@ -4,34 +4,8 @@
 const CATEGORIES = [
   'Faturamento e Recursos', 'Atendimento e Suporte', 'Gestão de Tickets', 'API e Integrações',
 ];
-const DESCRIPTIONS = {
-  licenses: 'Usuários/operadores ativos no período',
-  numbers: 'Números de WhatsApp ativos no período',
-  official_messages: 'Mensagens enviadas via API Oficial',
-  login_logout: 'Registro de acessos dos usuários',
-  service_history: 'Todas as mensagens de cada atendimento',
-  service_statistics: 'Métricas de performance detalhadas',
-  service_summary: 'Agregação por ticket e fila',
-  ticket_detail: 'Conversa completa de um ticket específico',
-  ticket_summary: 'Visão geral dos tickets (1 linha por ticket)',
-  webhook_events: 'Histórico de webhooks enviados',
-};
-// Types whose period may span at most 31 days (the server enforces it; the page explains it first).
-const MAX_DAYS = { official_messages: 31, service_history: 31, service_statistics: 31, service_summary: 31, webhook_events: 31 };
-const LABELS = {
-  from: 'Data inicial', to: 'Data final', month: 'Mês', statuses: 'Status do ticket', queueIds: 'Filas',
-  userIds: 'Operadores', campaignIds: 'Campanhas', campaignId: 'Campanha (em vez do período)',
-  costCenterIds: 'Centros de custo', messageType: 'Tipo de mensagem', origin: 'Origem', eventTypes: 'Tipos de evento',
-  requestStatus: 'Status da requisição', contactNumber: 'Número do contato', whatsappNumber: 'Número do WhatsApp',
-  requestId: 'ID da requisição', billable: 'Cobrável', ticketId: 'ID do ticket',
-};
-const ENUM_LABELS = {
-  current: 'Mês atual', previous: 'Mês anterior', two_months_ago: '2 meses atrás',
-  open: 'Aberto', pending: 'Pendente', paused: 'Pausado', closed: 'Fechado',
-  hsm: 'HSM (template)', session: 'Sessão', all: 'Todos', sent: 'Enviado', received: 'Recebido',
-  success: 'Sucesso', failure: 'Falha',
-};
-const OPTION_SOURCES = { queueIds: 'queues', userIds: 'operators', campaignIds: 'campaigns', costCenterIds: 'costCenters', campaignId: 'campaigns' };
+// Labels, the longest period, option sources and the filter that replaces the dates come with each type
+// from the catalogue (GET /api/report-types): the page keeps no list of its own per type.
 const STATUS_LABELS = { PROCESSING: 'Processando', READY: 'Pronto', ERROR: 'Erro', EXPIRED: 'Expirado' };
 
 const $ = (id) => document.getElementById(id);
@@ -141,7 +115,7 @@ function renderCatalogue() {
     box.append(el('h3', {}, category), el('div', { class: 'types' }, types.map((t) => el('button', {
       type: 'button', class: 'type', 'aria-pressed': 'false', 'data-type': t.type, onclick: () => selectType(t.type),
     }, el('span', { class: 'fmt' }, (t.formats ?? [t.format]).map((f) => f.toUpperCase()).join(' · ')), el('strong', {}, t.name),
-    el('span', {}, t.description || DESCRIPTIONS[t.type] || '')))));
+    el('span', {}, t.description)))));
   }
 }
 
@@ -150,7 +124,7 @@ function selectType(type) {
   state.selected = t;
   for (const b of document.querySelectorAll('.type')) b.setAttribute('aria-pressed', String(b.dataset.type === type));
   $('form-title').textContent = t.name;
-  $('form-desc').textContent = t.description || DESCRIPTIONS[t.type] || '';
+  $('form-desc').textContent = t.description;
   $('form-error').textContent = '';
   const props = t.filtersSchema.properties ?? {};
   const required = new Set(t.filtersSchema.required ?? []);
@@ -158,7 +132,7 @@ function selectType(type) {
   if (props.from && props.to) fields.push(dateRange(t, required.has('from')));
   for (const [name, schema] of Object.entries(props)) {
     if (name === 'from' || name === 'to') continue;
-    fields.push(fieldFor(name, schema, required.has(name)));
+    fields.push(fieldFor(t, name, schema, required.has(name)));
   }
   $('fields').replaceChildren(...fields);
   renderFormatChoice(t);
@@ -186,25 +160,26 @@ function errorSlot(name) {
 }
 
 function dateRange(t, required) {
-  const max = MAX_DAYS[t.type];
+  const max = t.maxDays;
   const note = max ? `O período pode ter no máximo ${max} dias (contando a data inicial e a final).` : 'Período de datas, incluindo as duas pontas.';
-  const extra = t.type === 'official_messages' ? ' Ou escolha uma campanha: com campanha, as datas não são enviadas.' : '';
+  const extra = t.periodAlternative ? ` ${t.periodAlternative.hint}` : '';
   const input = (name) => el('div', { class: 'field' },
-    el('label', { for: `f-${name}` }, LABELS[name]),
+    el('label', { for: `f-${name}` }, t.filterLabels[name] ?? name),
     el('input', { type: 'date', id: `f-${name}`, name, required, 'aria-describedby': `f-${name}-error period-hint`, oninput: checkRange }),
     errorSlot(name));
   return el('div', { class: 'field' }, el('div', { class: 'row' }, input('from'), input('to')),
     el('p', { class: 'hint', id: 'period-hint' }, note + extra));
 }
 
-function fieldFor(name, schema, required) {
+function fieldFor(t, name, schema, required) {
   const id = `f-${name}`;
-  const label = LABELS[name] ?? name;
+  const label = t.filterLabels[name] ?? name;
+  const valueLabel = (v) => t.valueLabels[v] ?? v;
   const describedBy = `${id}-error`;
   let control;
   if (schema.type === 'array') {
-    const source = OPTION_SOURCES[name];
-    const choices = source ? state.options[source].map((o) => [o.id, o.name]) : (schema.items?.enum ?? []).map((v) => [v, ENUM_LABELS[v] ?? v]);
+    const source = t.optionSources[name];
+    const choices = source ? state.options[source].map((o) => [o.id, o.name]) : (schema.items?.enum ?? []).map((v) => [v, valueLabel(v)]);
     if (!choices.length && !schema.items?.enum && !source) {
       control = el('input', { id, name, 'data-kind': 'list', placeholder: 'separe por vírgulas', 'aria-describedby': describedBy });
     } else {
@@ -216,21 +191,22 @@ function fieldFor(name, schema, required) {
   } else if (schema.enum) {
     control = el('select', { id, name, required, 'aria-describedby': describedBy },
       required ? null : el('option', { value: '' }, '—'),
-      schema.enum.map((v) => el('option', { value: v, selected: v === schema.default }, ENUM_LABELS[v] ?? v)));
+      schema.enum.map((v) => el('option', { value: v, selected: v === schema.default }, valueLabel(v))));
   } else if (schema.type === 'boolean') {
     control = el('select', { id, name, 'data-kind': 'boolean', 'aria-describedby': describedBy },
       el('option', { value: '' }, 'Todos'), el('option', { value: 'true' }, 'Sim'), el('option', { value: 'false' }, 'Não'));
-  } else if (schema.type === 'integer' && OPTION_SOURCES[name]) {
-    control = el('select', { id, name, 'data-kind': 'id', 'aria-describedby': describedBy, onchange: campaignToggle },
-      el('option', { value: '' }, '—'), state.options[OPTION_SOURCES[name]].map((o) => el('option', { value: o.id }, o.name)));
+  } else if (schema.type === 'integer' && t.optionSources[name]) {
+    const replacesDates = t.periodAlternative?.filter === name;
+    control = el('select', { id, name, 'data-kind': 'id', 'aria-describedby': describedBy, onchange: replacesDates ? periodToggle : null },
+      el('option', { value: '' }, '—'), state.options[t.optionSources[name]].map((o) => el('option', { value: o.id }, o.name)));
   } else {
     control = el('input', { id, name, required, 'data-kind': schema.type === 'integer' ? 'int' : 'text', 'aria-describedby': describedBy });
   }
   return el('div', { class: 'field' }, el('label', { for: id }, label), control, errorSlot(name));
 }
 
-// Mensagens Oficial: a campaign replaces the period.
-function campaignToggle(e) {
+// A filter that replaces the period (the type's `periodAlternative`, e.g. a campaign): chosen, the dates go.
+function periodToggle(e) {
   const on = e.target.value !== '';
   for (const n of ['from', 'to']) {
     const input = $(`f-${n}`);
@@ -249,7 +225,7 @@ function checkRange() {
   setFieldError('from', ''); setFieldError('to', '');
   if (!from || !to) return true;
   if (from > to) { setFieldError('from', 'A data inicial deve ser anterior ou igual à data final.'); return false; }
-  const max = MAX_DAYS[state.selected?.type];
+  const max = state.selected?.maxDays;
   if (max && daysBetween(from, to) > max) {
     setFieldError('to', `O período pode ter no máximo ${max} dias; o escolhido tem ${daysBetween(from, to)}.`);
     return false;
@@ -374,13 +350,16 @@ function formatDay(s) { return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s.split('-').reve
 
 function filtersSummary(r) {
   const f = r.filters ?? {};
+  const t = state.types.find((x) => x.type === r.type);
+  const filterLabel = (k) => t?.filterLabels[k] ?? k;
+  const valueLabel = (v) => t?.valueLabels[v] ?? v;
   const parts = [];
   if (f.from && f.to) parts.push(`${formatDay(f.from)} a ${formatDay(f.to)}`);
-  if (f.month) parts.push(ENUM_LABELS[f.month] ?? f.month);
+  if (f.month) parts.push(valueLabel(f.month));
   if (f.ticketId) parts.push(`ticket #${f.ticketId}`);
   for (const [k, v] of Object.entries(f)) {
     if (['from', 'to', 'month', 'ticketId'].includes(k) || v === undefined) continue;
-    if (Array.isArray(v)) { if (v.length) parts.push(`${LABELS[k] ?? k}: ${v.length <= 3 ? v.map((x) => ENUM_LABELS[x] ?? x).join(', ') : `${v.length}`}`); } else if (v !== 'all') parts.push(`${LABELS[k] ?? k}: ${ENUM_LABELS[v] ?? v}`);
+    if (Array.isArray(v)) { if (v.length) parts.push(`${filterLabel(k)}: ${v.length <= 3 ? v.map(valueLabel).join(', ') : `${v.length}`}`); } else if (v !== 'all') parts.push(`${filterLabel(k)}: ${valueLabel(v)}`);
   }
   return parts.join(' · ') || 'sem filtros';
 }

@@ -1,14 +1,11 @@
 // "Horário de atendimento": admins edit the company's business hours, holidays and first-response target
 // (GET/PUT /api/business-hours). A section of its own: app.js announces the session with `reports:session`
-// and lends its helpers (`$`, `el`, LABELS…); nothing of app.js calls into this file.
+// and lends its helpers (`$`, `el`…); nothing of app.js calls into this file.
 'use strict';
 
 (() => {
   const DAYS = [['1', 'Segunda'], ['2', 'Terça'], ['3', 'Quarta'], ['4', 'Quinta'], ['5', 'Sexta'], ['6', 'Sábado'], ['7', 'Domingo']];
   const MAX_INTERVALS = 6;
-  // The report form's labels for Estatísticas de Atendimento's `timeBasis`.
-  Object.assign(LABELS, { timeBasis: 'Base de tempo' });
-  Object.assign(ENUM_LABELS, { calendar: 'Tempo corrido', business: 'Horário de atendimento' });
 
   let session = null;
 

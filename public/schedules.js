@@ -1,8 +1,7 @@
 // "Agendamentos": the company's report schedules and (admins) webhook endpoints. Plain JS, like app.js.
 'use strict';
 
-const PERIOD_LABELS = { yesterday: 'Ontem', last_7_days: 'Últimos 7 dias', last_week: 'Semana passada (segunda a domingo)', last_month: 'Mês passado' };
-const MONTH_LABELS = { previous: 'Mês anterior', current: 'Mês atual', two_months_ago: '2 meses atrás' };
+// Period and month labels come with each type from the catalogue (`valueLabels`).
 const STATUS_LABELS = { PROCESSING: 'Processando', READY: 'Pronto', ERROR: 'Erro', PENDING: 'Pendente', DELIVERED: 'Entregue', FAILED: 'Falhou' };
 const EVENT_LABELS = { 'report.ready': 'relatório pronto', 'report.failed': 'relatório com erro', 'webhook.test': 'teste' };
 
@@ -46,8 +45,9 @@ async function start() {
 function renderPeriods(selected) {
   const type = state.types.find((t) => t.type === $('s-type').value);
   const months = type?.filtersSchema?.properties?.month?.enum;
-  const choices = type?.periods?.length ? Object.entries(PERIOD_LABELS).filter(([k]) => type.periods.includes(k))
-    : months ? months.map((m) => [m, MONTH_LABELS[m] ?? m]) : [];
+  const label = (v) => type.valueLabels[v] ?? v;
+  const choices = type?.periods?.length ? type.periods.map((p) => [p, label(p)])
+    : months ? months.map((m) => [m, label(m)]) : [];
   $('period-field').hidden = choices.length === 0;
   $('s-period').replaceChildren(...choices.map(([value, label]) => el('option', { value, selected: value === selected }, label)));
 }
@@ -143,7 +143,7 @@ function scheduleItem(s) {
   const item = el('li', { class: 'report', 'data-id': s.id, 'data-paused': String(s.paused) },
     el('div', {},
       el('h3', {}, s.name, s.paused ? el('span', { class: 'badge EXPIRED' }, 'Pausado') : null),
-      el('div', { class: 'meta' }, `${s.typeName} · ${s.cadenceText} · ${describeFilters(s.filters)}`),
+      el('div', { class: 'meta' }, `${s.typeName} · ${s.cadenceText} · ${describeFilters(s)}`),
       el('div', { class: 'meta next' }, next),
       el('div', { class: 'meta last' }, last),
       el('p', { class: 'error', role: 'alert' })),
@@ -157,7 +157,12 @@ function scheduleItem(s) {
   return item;
 }
 
-const describeFilters = (f) => PERIOD_LABELS[f.period] ?? MONTH_LABELS[f.month] ?? (f.from ? `${f.from} a ${f.to}` : '');
+function describeFilters(s) {
+  const f = s.filters;
+  const labels = state.types.find((t) => t.type === s.type)?.valueLabels ?? {};
+  const chosen = f.period ?? f.month;
+  return chosen ? labels[chosen] ?? chosen : f.from ? `${f.from} a ${f.to}` : '';
+}
 
 async function runNow(s, item) {
   const res = await api(`/api/report-schedules/${s.id}/run`, { method: 'POST' });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { REPORTS, formatsOf } from '../reports';
-import { PERIODS, acceptsPeriod } from '../reports/period';
+import { PERIODS, PERIOD_LABELS, acceptsPeriod } from '../reports/period';
 import { CATEGORIES } from '../reports/definition';
 import { json, type OperationSource } from './openapi';
 
@@ -15,6 +15,13 @@ const catalogueEntry = z.object({
   formats: z.array(z.enum(['csv', 'xlsx', 'pdf'])).meta({ description: 'Formatos em que o tipo pode ser pedido.' }),
   periods: z.array(z.enum(PERIODS)).meta({ description: 'Períodos relativos aceitos no lugar de from/to.' }),
   filtersSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema dos filtros do tipo.' }),
+  filterLabels: z.record(z.string(), z.string()).meta({ description: 'Rótulo em português de cada filtro.' }),
+  valueLabels: z.record(z.string(), z.string()).meta({ description: 'Rótulo em português de cada valor de enum dos filtros.' }),
+  maxDays: z.number().int().positive().nullable().meta({ description: 'Maior período (from a to, incluídos), ou null sem limite.' }),
+  optionSources: z.record(z.string(), z.enum(['queues', 'operators', 'campaigns', 'costCenters']))
+    .meta({ description: 'De que lista de GET /api/report-options vêm as opções de cada filtro de ids.' }),
+  periodAlternative: z.object({ filter: z.string(), hint: z.string() }).nullable()
+    .meta({ description: 'Um filtro que substitui as datas (e a explicação), ou null.' }),
 });
 export const catalogue = z.object({ reportTypes: z.array(catalogueEntry) });
 
@@ -32,6 +39,13 @@ export function catalogueRoutes(): Router {
     filtersSchema: z.toJSONSchema(r.filters, { io: 'input', unrepresentable: 'any' }),
     // What `filters.period` may say instead of from/to (empty: the type has no date range).
     periods: acceptsPeriod(r) ? [...PERIODS] : [],
+    // What the page builds the form from: pt-BR labels of the filters and of their values (periods included),
+    // the longest span, the `GET /api/report-options` key of each id filter, a filter that replaces the dates.
+    filterLabels: acceptsPeriod(r) ? { ...r.filterLabels, period: 'Período' } : r.filterLabels,
+    valueLabels: acceptsPeriod(r) ? { ...r.valueLabels, ...PERIOD_LABELS } : r.valueLabels,
+    maxDays: r.maxDays ?? null,
+    optionSources: r.optionSources ?? {},
+    periodAlternative: r.periodAlternative ?? null,
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {

@@ -1,7 +1,9 @@
-// GET /api/report-options: the caller's company's choices for report filters (multi-selects of the page).
+// GET /api/report-options: the caller's company's choices for report filters (multi-selects of the page),
+// one list per option source that report definitions name (src/reports/filters.ts `OPTION_SOURCES`).
 import { Router } from 'express';
 import type { Sql } from '../db/connection';
 import { z } from 'zod';
+import { OPTION_SOURCES } from '../reports/filters';
 import { currentUser } from './auth';
 import { json, type OperationSource } from './openapi';
 
@@ -13,14 +15,10 @@ export function optionRoutes(deps: { sql: Sql }): Router {
   router.get('/report-options', async (req, res) => {
     const { companyId } = currentUser(req);
     const sql = deps.sql;
-    const [queues, operators, campaigns, costCenters] = await Promise.all([
-      sql<{ id: number; name: string }[]>`select id, name from public.queues where company_id = ${companyId} order by name, id`,
-      sql<{ id: number; name: string }[]>`
-        select id, name from public.users where company_id = ${companyId} and deleted_at is null order by name, id`,
-      sql<{ id: number; name: string }[]>`select id, name from public.campaigns where company_id = ${companyId} order by name, id`,
-      sql<{ id: number; name: string }[]>`select id, name from public.cost_centers where company_id = ${companyId} order by name, id`,
-    ]);
-    res.json({ queues, operators, campaigns, costCenters } satisfies z.infer<typeof reportOptions>);
+    const lists = await Promise.all(Object.entries(OPTION_SOURCES).map(async ([key, source]) => [key, await sql<{ id: number; name: string }[]>`
+      select id, name from ${sql('public')}.${sql(source.table)}
+      where company_id = ${companyId} ${source.activeOnly ? sql`and deleted_at is null` : sql``} order by name, id`] as const));
+    res.json(Object.fromEntries(lists) as unknown as z.infer<typeof reportOptions>);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Sql } from '../db/connection';
+import type { OptionSource } from './filters';
 import type { QueryContext, QueryParams, ReportQuery } from './query';
 
 export const CATEGORIES = [
@@ -16,6 +17,21 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * The ids and period a test company provides (one of each), so that a type can say what a valid request
+ * of it looks like there: the generic tests (catalogue, fuzzing, tenant isolation, workbooks) use it.
+ */
+export interface ExampleTenant {
+  /** A period in which the company has data, `YYYY-MM-DD`, at most 31 days. */
+  from: string;
+  to: string;
+  queue: number;
+  user: number;
+  campaign: number;
+  costCenter: number;
+  ticket: number;
+}
+
 /** What a report knows about the request it serves (the same object its query parameters carry). */
 export type ReportContext = QueryContext;
 
@@ -27,6 +43,18 @@ interface ReportBase<F> {
   category: Category;
   /** Validates the shape of `filters`; its JSON Schema is published in the catalogue. */
   filters: z.ZodType<F>;
+  /** pt-BR label of every filter, by its name (the page's form and its summary of a request). */
+  filterLabels: Readonly<Record<string, string>>;
+  /** pt-BR label of every value an enum filter takes (`open` → Aberto). */
+  valueLabels: Readonly<Record<string, string>>;
+  /** The longest `from`–`to` span in days, both included; the filters' schema enforces the same value. */
+  maxDays?: number;
+  /** Where each id filter's choices come from: a key of `GET /api/report-options`, whose table the ids must belong to. */
+  optionSources?: Readonly<Record<string, OptionSource>>;
+  /** A filter that replaces the period when given (the page then disables the dates), and the hint saying so. */
+  periodAlternative?: { filter: string; hint: string };
+  /** Filters that pass validation in the company `t` (and produce a file with its rows). */
+  example(t: ExampleTenant): Record<string, unknown>;
   /** Checks that need the database, always within the caller's company (ids that must exist there). */
   checkFilters?(sql: Sql, companyId: number, filters: F): Promise<FieldProblem[]>;
   /**

@@ -3,6 +3,29 @@ import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import type { FieldProblem } from './definition';
 
+/** The longest period of the types that limit it (the filters' schema and the catalogue's `maxDays` read it). */
+export const MAX_PERIOD_DAYS = 31;
+
+/**
+ * Where an id filter's choices come from: the key of `GET /api/report-options` that lists them, and the
+ * platform table whose rows of the caller's company the ids must be (`activeOnly`: the list hides deleted rows).
+ */
+export const OPTION_SOURCES = {
+  queues: { table: 'queues', activeOnly: false },
+  operators: { table: 'users', activeOnly: true },
+  campaigns: { table: 'campaigns', activeOnly: false },
+  costCenters: { table: 'cost_centers', activeOnly: false },
+} as const;
+export type OptionSource = keyof typeof OPTION_SOURCES;
+
+/** pt-BR labels shared by the types that have the same filter (a type names its own in its definition). */
+export const FILTER_LABELS = {
+  from: 'Data inicial', to: 'Data final', month: 'Mês', statuses: 'Status do ticket', queueIds: 'Filas',
+  userIds: 'Operadores', campaignIds: 'Campanhas', costCenterIds: 'Centros de custo',
+} as const;
+
+export const STATUS_LABELS = { open: 'Aberto', pending: 'Pendente', paused: 'Pausado', closed: 'Fechado' } as const;
+
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
@@ -51,16 +74,21 @@ export const ticketStatuses = z
 export async function checkIdsBelong(
   sql: Sql,
   companyId: number,
-  table: 'queues' | 'users' | 'campaigns' | 'cost_centers' | 'whatsapps',
+  source: OptionSource,
   field: string,
   ids: readonly number[],
 ): Promise<FieldProblem[]> {
   if (ids.length === 0) return [];
   const rows = await sql<{ id: number }[]>`
-    select id from ${sql('public')}.${sql(table)} where company_id = ${companyId} and id = any(${ids as number[]}::bigint[])`;
+    select id from ${sql('public')}.${sql(OPTION_SOURCES[source].table)} where company_id = ${companyId} and id = any(${ids as number[]}::bigint[])`;
   const found = new Set(rows.map((r) => r.id));
   return ids
     .map((id, i) => ({ id, i }))
     .filter(({ id }) => !found.has(id))
     .map(({ id, i }) => ({ path: `filters.${field}.${i}`, message: `filters.${field}.${i}: o id ${id} não existe nesta empresa` }));
+}
+
+/** The shared labels of the named filters, for a definition's `filterLabels`. */
+export function pickLabels(...names: (keyof typeof FILTER_LABELS)[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, FILTER_LABELS[n]]));
 }

@@ -1,7 +1,8 @@
 // Licenças: every user active at some moment of the chosen month, with the queues assigned to them.
 import { z } from 'zod';
+import { pickLabels } from './filters';
 import { defineReport } from './definition';
-import { monthBounds, monthChoice, monthLabel } from './month';
+import { MONTH_LABELS, monthBounds, monthChoice, monthLabel } from './month';
 import { nameList } from './sql-helpers';
 
 const filters = z.strictObject({ month: monthChoice });
@@ -13,6 +14,9 @@ export const licenses = defineReport<z.infer<typeof filters>>({
   category: 'Faturamento e Recursos',
   format: 'csv',
   filters,
+  filterLabels: pickLabels('month'),
+  valueLabels: MONTH_LABELS,
+  example: () => ({ month: 'current' }),
   fileName: (f, ctx) => `licencas_${monthLabel(f.month, ctx)}.csv`,
   columns: ['ID do usuário', 'Nome', 'Email', 'Perfil', 'Data de criação', 'Filas atribuídas'],
   columnKinds: { 'ID do usuário': 'integer', Nome: 'text', Email: 'text', Perfil: 'text', 'Data de criação': 'timestamp', 'Filas atribuídas': 'text' },

@@ -1,7 +1,7 @@
 // Login/Logout: the access trail of the company's users in a date range.
 import { z } from 'zod';
 import { defineReport } from './definition';
-import { calendarDay, refineDateRange } from './filters';
+import { calendarDay, pickLabels, refineDateRange } from './filters';
 
 const filters = z.strictObject({ from: calendarDay, to: calendarDay }).superRefine(refineDateRange());
 
@@ -12,6 +12,9 @@ export const loginLogout = defineReport<z.infer<typeof filters>>({
   category: 'Faturamento e Recursos',
   format: 'csv',
   filters,
+  filterLabels: pickLabels('from', 'to'),
+  valueLabels: {},
+  example: (t) => ({ from: t.from, to: t.to }),
   fileName: (f) => `login-logout_${f.from}_${f.to}.csv`,
   columns: ['ID do usuário', 'Email', 'Ação', 'Data/hora', 'IP'],
   columnKinds: { 'ID do usuário': 'integer', Email: 'text', Ação: 'text', 'Data/hora': 'timestamp', IP: 'text' },

@@ -13,6 +13,8 @@ export const monthChoice = z.enum(['current', 'previous', 'two_months_ago'], {
 });
 export type MonthChoice = z.infer<typeof monthChoice>;
 
+export const MONTH_LABELS: Record<MonthChoice, string> = { current: 'Mês atual', previous: 'Mês anterior', two_months_ago: '2 meses atrás' };
+
 /**
  * The month's first instant (inclusive) and the next month's first instant (exclusive), as SQL.
  * PostgreSQL does the zone arithmetic (DST included); each bound is an InitPlan, so it can bound an index scan.

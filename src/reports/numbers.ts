@@ -1,7 +1,8 @@
 // Números: every WhatsApp number active at some moment of the chosen month.
 import { z } from 'zod';
+import { pickLabels } from './filters';
 import { defineReport } from './definition';
-import { monthBounds, monthChoice, monthLabel } from './month';
+import { MONTH_LABELS, monthBounds, monthChoice, monthLabel } from './month';
 
 const filters = z.strictObject({ month: monthChoice });
 
@@ -12,6 +13,9 @@ export const numbers = defineReport<z.infer<typeof filters>>({
   category: 'Faturamento e Recursos',
   format: 'csv',
   filters,
+  filterLabels: pickLabels('month'),
+  valueLabels: MONTH_LABELS,
+  example: () => ({ month: 'current' }),
   fileName: (f, ctx) => `numeros_${monthLabel(f.month, ctx)}.csv`,
   columns: ['Número de telefone', 'WABA', 'Data de ativação', 'Status atual'],
   columnKinds: { 'Número de telefone': 'text', WABA: 'text', 'Data de ativação': 'timestamp', 'Status atual': 'text' },

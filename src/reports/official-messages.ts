@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { defineReport, type FieldProblem } from './definition';
-import { calendarDay, checkIdsBelong, idList, refineDateRange } from './filters';
+import { MAX_PERIOD_DAYS, calendarDay, checkIdsBelong, idList, pickLabels, refineDateRange } from './filters';
 
 const PERIOD_OR_CAMPAIGN = 'informe o período (from e to) ou uma campanha (campaignId)';
 const NOT_AN_ID = 'deve ser um id numérico';
@@ -42,7 +42,7 @@ const filters = z
     billable: z.boolean({ error: 'deve ser true ou false' }).optional(),
   })
   .superRefine(refinePeriodOrCampaign)
-  .superRefine(refineDateRange(31));
+  .superRefine(refineDateRange(MAX_PERIOD_DAYS));
 
 type Filters = z.infer<typeof filters>;
 
@@ -51,7 +51,7 @@ async function checkFilters(sql: Sql, companyId: number, f: Filters): Promise<Fi
     .map((p) => ({ ...p, path: 'filters.campaignId' }));
   return [
     ...campaign,
-    ...(await checkIdsBelong(sql, companyId, 'cost_centers', 'costCenterIds', f.costCenterIds)),
+    ...(await checkIdsBelong(sql, companyId, 'costCenters', 'costCenterIds', f.costCenterIds)),
     ...(await checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds)),
     ...(await checkIdsBelong(sql, companyId, 'campaigns', 'campaignIds', f.campaignIds)),
   ];
@@ -64,6 +64,16 @@ export const officialMessages = defineReport<Filters>({
   category: 'Faturamento e Recursos',
   format: 'csv',
   filters,
+  filterLabels: {
+    ...pickLabels('from', 'to', 'campaignIds', 'costCenterIds', 'queueIds'),
+    campaignId: 'Campanha (em vez do período)', messageType: 'Tipo de mensagem', origin: 'Origem',
+    contactNumber: 'Número do contato', whatsappNumber: 'Número do WhatsApp', billable: 'Cobrável',
+  },
+  valueLabels: { hsm: 'HSM (template)', session: 'Sessão', all: 'Todos', sent: 'Enviado', received: 'Recebido' },
+  maxDays: MAX_PERIOD_DAYS,
+  optionSources: { campaignId: 'campaigns', campaignIds: 'campaigns', costCenterIds: 'costCenters', queueIds: 'queues' },
+  periodAlternative: { filter: 'campaignId', hint: 'Ou escolha uma campanha: com campanha, as datas não são enviadas.' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters,
   fileName: (f) => (f.campaignId !== undefined ? `mensagens-oficial_campanha-${f.campaignId}.csv` : `mensagens-oficial_${f.from}_${f.to}.csv`),
   columns: ['ID da mensagem', 'Número do contato', 'Número do WhatsApp', 'Tipo de mensagem', 'Template usado', 'Data/hora de envio', 'Status de entrega', 'Custo', 'Centro de custo', 'Campanha'],

@@ -9,6 +9,10 @@ import type { ReportDefinition } from './definition';
 export const PERIODS = ['yesterday', 'last_7_days', 'last_week', 'last_month'] as const;
 export type Period = (typeof PERIODS)[number];
 
+export const PERIOD_LABELS: Record<Period, string> = {
+  yesterday: 'Ontem', last_7_days: 'Últimos 7 dias', last_week: 'Semana passada (segunda a domingo)', last_month: 'Mês passado',
+};
+
 const PERIOD_MESSAGE = `deve ser ${PERIODS.slice(0, -1).join(', ')} ou ${PERIODS.at(-1)}`;
 
 /** The calendar day (`YYYY-MM-DD`) that `at` falls on in `timezone`. */

@@ -1,4 +1,5 @@
 // Histórico de Atendimento: one row per message created in the range, grouped by ticket, with the ticket's current state.
+import { MAX_PERIOD_DAYS, STATUS_LABELS, pickLabels } from './filters';
 import { defineReport } from './definition';
 // The same filters as the tracking reports (validation alike); here queueIds/userIds apply to the ticket.
 import { checkServiceFilters, serviceFilters, type ServiceFilters } from './service-population';
@@ -10,6 +11,11 @@ export const serviceHistory = defineReport<ServiceFilters>({
   category: 'Atendimento e Suporte',
   format: 'csv',
   filters: serviceFilters,
+  filterLabels: pickLabels('from', 'to', 'statuses', 'queueIds', 'userIds'),
+  valueLabels: { ...STATUS_LABELS },
+  maxDays: MAX_PERIOD_DAYS,
+  optionSources: { queueIds: 'queues', userIds: 'operators' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: checkServiceFilters,
   fileName: (f) => `historico-de-atendimento_${f.from}_${f.to}.csv`,
   columns: [

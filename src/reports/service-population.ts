@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import type { FieldProblem } from './definition';
-import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
+import { MAX_PERIOD_DAYS, calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
 import type { QueryParams } from './query';
 
 /** The fields every tracking report filters by; a report may add its own (`timeBasis`). */
@@ -18,14 +18,14 @@ export const serviceFilterFields = {
   userIds: idList,
 };
 
-export const serviceFilters = z.strictObject(serviceFilterFields).superRefine(refineDateRange(31));
+export const serviceFilters = z.strictObject(serviceFilterFields).superRefine(refineDateRange(MAX_PERIOD_DAYS));
 
 export type ServiceFilters = z.infer<typeof serviceFilters>;
 
 export async function checkServiceFilters(sql: Sql, companyId: number, f: ServiceFilters): Promise<FieldProblem[]> {
   return [
     ...(await checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds)),
-    ...(await checkIdsBelong(sql, companyId, 'users', 'userIds', f.userIds)),
+    ...(await checkIdsBelong(sql, companyId, 'operators', 'userIds', f.userIds)),
   ];
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { defineReport, type FieldProblem } from './definition';
 import { hasBusinessHours } from './business-hours';
-import { refineDateRange } from './filters';
+import { MAX_PERIOD_DAYS, STATUS_LABELS, pickLabels, refineDateRange } from './filters';
 import { byName, checkServiceFilters, nameOrLabel, serviceFilterFields, servicePopulation } from './service-population';
 
 export const TIME_BASES = ['calendar', 'business'] as const;
@@ -14,7 +14,7 @@ const statisticsFilters = z
     ...serviceFilterFields,
     timeBasis: z.enum(TIME_BASES, { error: 'deve ser calendar (tempo corrido) ou business (horário de atendimento)' }).optional().default('calendar'),
   })
-  .superRefine(refineDateRange(31));
+  .superRefine(refineDateRange(MAX_PERIOD_DAYS));
 
 type StatisticsFilters = z.infer<typeof statisticsFilters>;
 
@@ -56,6 +56,11 @@ export const serviceStatistics = defineReport<StatisticsFilters>({
   category: 'Atendimento e Suporte',
   format: 'csv',
   filters: statisticsFilters,
+  filterLabels: { ...pickLabels('from', 'to', 'statuses', 'queueIds', 'userIds'), timeBasis: 'Base de tempo' },
+  valueLabels: { ...STATUS_LABELS, calendar: 'Tempo corrido', business: 'Horário de atendimento' },
+  maxDays: MAX_PERIOD_DAYS,
+  optionSources: { queueIds: 'queues', userIds: 'operators' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: async (sql, companyId, f) => [
     ...(await checkServiceFilters(sql, companyId, f)),
     ...(await checkBusinessHours(sql, companyId, f)),

@@ -1,4 +1,5 @@
 // Resumo de Atendimentos: the trackings counted per day, per queue, per operator and in total.
+import { MAX_PERIOD_DAYS, STATUS_LABELS, pickLabels } from './filters';
 import { defineReport } from './definition';
 import { byName, checkServiceFilters, nameOrLabel, serviceFilters, servicePopulation, type ServiceFilters } from './service-population';
 
@@ -11,6 +12,11 @@ export const serviceSummary = defineReport<ServiceFilters>({
   category: 'Atendimento e Suporte',
   format: 'csv',
   filters: serviceFilters,
+  filterLabels: pickLabels('from', 'to', 'statuses', 'queueIds', 'userIds'),
+  valueLabels: { ...STATUS_LABELS },
+  maxDays: MAX_PERIOD_DAYS,
+  optionSources: { queueIds: 'queues', userIds: 'operators' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: checkServiceFilters,
   fileName: (f) => `resumo-de-atendimentos_${f.from}_${f.to}.csv`,
   columns: [

@@ -26,6 +26,9 @@ export const ticketDetail = defineReport<z.infer<typeof filters>>({
   category: 'Gestão de Tickets',
   format: 'pdf',
   filters,
+  filterLabels: { ticketId: 'ID do ticket' },
+  valueLabels: {},
+  example: (t) => ({ ticketId: t.ticket }),
   async checkFilters(sql, companyId, f): Promise<FieldProblem[]> {
     if (await ticketBelongs(sql, companyId, f.ticketId)) return [];
     return [{ path: 'filters.ticketId', message: `ticketId: o ticket ${f.ticketId} não existe nesta empresa` }];

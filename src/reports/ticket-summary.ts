@@ -1,7 +1,7 @@
 // Resumo de Tickets: one row per ticket opened in the range, with its last message and tags.
 import { z } from 'zod';
 import { defineReport } from './definition';
-import { calendarDay, checkIdsBelong, idList, refineDateRange, ticketStatuses } from './filters';
+import { STATUS_LABELS, calendarDay, checkIdsBelong, idList, pickLabels, refineDateRange, ticketStatuses } from './filters';
 import { nameList } from './sql-helpers';
 
 const filters = z
@@ -20,6 +20,10 @@ export const ticketSummary = defineReport<z.infer<typeof filters>>({
   category: 'Gestão de Tickets',
   format: 'csv',
   filters,
+  filterLabels: pickLabels('from', 'to', 'statuses', 'queueIds'),
+  valueLabels: STATUS_LABELS,
+  optionSources: { queueIds: 'queues' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'queues', 'queueIds', f.queueIds),
   fileName: (f) => `resumo-de-tickets_${f.from}_${f.to}.csv`,
   columns: ['ID do ticket', 'Telefone do contato', 'Tipo', 'Data de abertura', 'Última mensagem', 'Status', 'Fila', 'Ocorrência/Tag', 'Contrato'],

@@ -1,7 +1,7 @@
 // Eventos Webhooks: the webhooks the platform sent to the company's systems in a date range.
 import { z } from 'zod';
 import { defineReport } from './definition';
-import { calendarDay, checkIdsBelong, idList, refineDateRange } from './filters';
+import { MAX_PERIOD_DAYS, calendarDay, checkIdsBelong, idList, pickLabels, refineDateRange } from './filters';
 
 const text = (max: number) =>
   z.string({ error: 'deve ser um texto' }).min(1, { message: 'não pode ser vazio' }).max(max, { message: `no máximo ${max} caracteres` });
@@ -16,7 +16,7 @@ const filters = z
     requestId: text(200).optional(),
     campaignIds: idList,
   })
-  .superRefine(refineDateRange(31));
+  .superRefine(refineDateRange(MAX_PERIOD_DAYS));
 
 const STATUS_SQL = {
   all: [],
@@ -31,6 +31,14 @@ export const webhookEvents = defineReport<z.infer<typeof filters>>({
   category: 'API e Integrações',
   format: 'csv',
   filters,
+  filterLabels: {
+    ...pickLabels('from', 'to', 'campaignIds'),
+    eventTypes: 'Tipos de evento', requestStatus: 'Status da requisição', contactNumber: 'Número do contato', requestId: 'ID da requisição',
+  },
+  valueLabels: { success: 'Sucesso', failure: 'Falha', all: 'Todos' },
+  maxDays: MAX_PERIOD_DAYS,
+  optionSources: { campaignIds: 'campaigns' },
+  example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'campaigns', 'campaignIds', f.campaignIds),
   fileName: (f) => `eventos-webhooks_${f.from}_${f.to}.csv`,
   columns: ['Tipo de evento', 'Status HTTP', 'Campanha', 'Número do contato', 'ID da requisição', 'Data/hora', 'Tentativas de retry'],

@@ -105,6 +105,7 @@ describe('the OpenAPI document', () => {
     registerReport(defineReport<z.infer<typeof filters>>({
       type: 'openapi_probe', name: 'Sonda', description: 'Só para este teste', category: 'API e Integrações', format: 'csv',
       filters, fileName: () => 'sonda.csv', columns: ['Dia'], columnKinds: { Dia: 'text' },
+      filterLabels: { day: 'Dia' }, valueLabels: {}, example: (t) => ({ day: t.from }),
       query: () => ({ kind: 'keyset', select: ['1::text'], from: 'users u', where: [], key: [{ expr: 'u.id', type: 'bigint' }] }),
     }));
     const after = await fetchDocument();

@@ -8,10 +8,8 @@ import { startStack, type Stack } from '../setup/stack';
 
 const TYPES = REPORTS.map((r) => r.type);
 /** Every filter name any report knows: the fuzzer aims at them as well as at random keys. */
-const FILTER_NAMES = [
-  'from', 'to', 'month', 'statuses', 'queueIds', 'userIds', 'campaignId', 'campaignIds', 'costCenterIds', 'messageType',
-  'origin', 'contactNumber', 'whatsappNumber', 'billable', 'eventTypes', 'requestStatus', 'requestId', 'ticketId', 'timeBasis',
-];
+// Every filter some type names (its definition labels each one), so a new type's filters are fuzzed too.
+const FILTER_NAMES = [...new Set(REPORTS.flatMap((r) => Object.keys(r.filterLabels)))];
 const SQL_FRAGMENTS = [
   "' OR '1'='1", "'; DROP TABLE reports.reports; --", '" OR ""="', '1; SELECT pg_sleep(30)--', "') UNION SELECT email FROM users --",
   '$$; DELETE FROM messages; $$', "\\'; TRUNCATE companies CASCADE; --", '%_%', "E'\\x00'", '*/ OR 1=1 /*', "2026-10-01' OR 'a'='a",
@@ -43,10 +41,9 @@ const { value: hostileJson } = fc.letrec<{ value: unknown }>((tie) => ({
 
 const RANGE = { from: '2026-10-01', to: '2026-10-31' };
 /** A valid request of each type, which the fuzzer then spoils one filter at a time. */
-const VALID_FILTERS: Record<string, Record<string, unknown>> = {
-  licenses: { month: 'current' }, numbers: { month: 'current' }, ticket_detail: { ticketId: 1 },
-};
-const validFilters = (type: string) => VALID_FILTERS[type] ?? RANGE;
+// Each definition's own example, for a company of made-up ids (the fuzzing asks for 400s, not files).
+const EXAMPLE_TENANT = { ...RANGE, queue: 1, user: 1, campaign: 1, costCenter: 1, ticket: 1 };
+const validFilters = (type: string) => REPORTS.find((r) => r.type === type)!.example(EXAMPLE_TENANT);
 
 /** A real type with valid filters but one, set to something hostile (or one extra, hostile key). */
 const oneHostileFilter = fc

@@ -5,11 +5,11 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/api/auth';
-import { REPORTS } from '../../src/reports';
+import { REPORTS, findReport } from '../../src/reports';
 import { parseReportCsv } from '../setup/csv';
 import { createUser } from '../setup/fixtures';
 import { downloadReport, requestReport } from '../setup/fixtures-messages';
-import { createMarkedTenant, crossWire, type MarkedTenant } from '../setup/fixtures-tenant';
+import { createMarkedTenant, crossWire, exampleTenant, type MarkedTenant } from '../setup/fixtures-tenant';
 import { pdfPages } from '../setup/pdf';
 import { startStack, type Stack } from '../setup/stack';
 import { readWorkbook } from '../setup/xlsx';
@@ -24,10 +24,7 @@ describe('tenant isolation matrix', () => {
   let outraToken: string;
   let outraReport: string;
 
-  const filtersFor = (type: string, t: MarkedTenant): Record<string, unknown> =>
-    type === 'licenses' || type === 'numbers' ? { month: 'current' }
-    : type === 'ticket_detail' ? { ticketId: t.ticket }
-    : RANGE;
+  const filtersFor = (type: string, t: MarkedTenant): Record<string, unknown> => findReport(type)!.example(exampleTenant(t));
 
   beforeAll(async () => {
     stack = await startStack({ maxProcessingPerCompany: 100 });

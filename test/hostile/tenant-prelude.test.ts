@@ -18,6 +18,7 @@ function unscopedReport(type: string, sql: string) {
   return defineReport<Record<string, never>>({
     type, name: type, description: 'test', category: 'Gestão de Tickets', format: 'csv',
     filters: z.object({}).strict() as z.ZodType<Record<string, never>>,
+    filterLabels: {}, valueLabels: {}, example: () => ({}),
     fileName: () => `${type}.csv`,
     columns: ['Nota'],
     columnKinds: { Nota: 'text' },

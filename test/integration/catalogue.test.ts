@@ -40,6 +40,22 @@ describe('GET /api/report-types', () => {
     expect(summary.properties.statuses.items.enum).toEqual(['open', 'pending', 'paused', 'closed']);
   });
 
+  it('when asked, then every type brings a pt-BR label for each filter and enum value, its maxDays and option sources', async () => {
+    const { reportTypes } = (await (await stack.api('/api/report-types', { token })).json()) as { reportTypes: any[] };
+    for (const t of reportTypes) {
+      for (const [name, schema] of Object.entries<any>(t.filtersSchema.properties ?? {})) {
+        expect(t.filterLabels[name], `${t.type}.${name}`).toBeTruthy();
+        for (const v of [...(schema.enum ?? []), ...(schema.items?.enum ?? [])]) expect(t.valueLabels[v], `${t.type}.${name}=${v}`).toBeTruthy();
+        if (t.optionSources[name]) expect(['queues', 'operators', 'campaigns', 'costCenters']).toContain(t.optionSources[name]);
+      }
+      for (const p of t.periods) expect(t.valueLabels[p], `${t.type} period ${p}`).toBeTruthy();
+    }
+    const official = reportTypes.find((t) => t.type === 'official_messages');
+    expect(official.maxDays).toBe(31);
+    expect(official.periodAlternative.filter).toBe('campaignId');
+    expect(reportTypes.find((t) => t.type === 'ticket_summary').maxDays).toBeNull();
+  });
+
   it('when there is no token, then 401', async () => {
     expect((await stack.api('/api/report-types')).status).toBe(401);
   });

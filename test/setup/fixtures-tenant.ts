@@ -1,5 +1,6 @@
 // A company with a row in every platform table that some report reads, every text carrying `marker`, so a
 // file that shows another company's row shows its marker (names, bodies, WABA, e-mails in lower case).
+import type { ExampleTenant } from '../../src/reports/definition';
 import type { Sql } from '../../src/db/connection';
 import { createCompany, createContact, createQueue, createTag, createTicket, type CompanyFixture } from './fixtures';
 import { createAccessLog, createWebhookEvent, createWhatsapp } from './fixtures-billing';
@@ -69,4 +70,9 @@ export async function crossWire(sql: Sql, intruder: MarkedTenant, victim: Marked
             '2026-10-10T13:00:00Z', '2026-10-10T13:01:00Z', '2026-10-10T13:02:00Z')`;
   await sql`insert into ticket_tags (ticket_id, tag_id) values (${victim.ticket}, ${intruder.tag})`;
   await sql`insert into user_queues (user_id, queue_id) values (${company.user}, ${victim.queue})`;
+}
+
+/** The marked tenant as report definitions see it (`example(t)`): its period and one id of each kind. */
+export function exampleTenant(t: MarkedTenant): ExampleTenant {
+  return { from: '2026-10-01', to: '2026-10-31', queue: t.queue, user: t.company.admin, campaign: t.campaign, costCenter: t.costCenter, ticket: t.ticket };
 }
