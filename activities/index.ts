@@ -19,6 +19,10 @@ export interface ActivityDeps {
   storage: ReportStorage;
   /** Bytes of CSV per stored part: the unit of checkpointing. */
   partBytes?: number;
+  /** COPYs one split export (service_history) runs at once (EXPORT_PARALLEL_RANGES). */
+  parallelRanges?: number;
+  /** The most rows in one range of a split export: its unit of checkpointing (EXPORT_RANGE_ROWS). */
+  rangeRows?: number;
   /** Attempts of an export before a retryable failure ends it in ERROR (EXPORT_MAX_ATTEMPTS). */
   maxAttempts?: number;
   /** True once the worker is shutting down: a long export stops at its next checkpoint. */

@@ -37,6 +37,8 @@ const envSchema = z.object({
   EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   EVENT_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).max(100_000).default(200),
   METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port, e.g. 127.0.0.1:9464'),
+  EXPORT_PARALLEL_RANGES: z.coerce.number().int().min(1).max(16).default(2),
+  EXPORT_RANGE_ROWS: z.coerce.number().int().min(1000).max(10_000_000).default(50_000),
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
   SMTP_URL: optionalString,
   MAIL_FROM: optionalString,
@@ -83,7 +85,7 @@ export type Config = {
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
   dataDir: string;
   /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
-  export: { partBytes: number; maxAttempts: number };
+  export: { partBytes: number; maxAttempts: number; parallelRanges: number; rangeRows: number };
   /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
   delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
   /** Schedules' mails: SMTP_URL (unset: the embedded default starts Mailpit) and MAIL_FROM. */
@@ -153,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStreams: { perUser: e.EVENT_STREAMS_PER_USER, perCompany: e.EVENT_STREAMS_PER_COMPANY },
     migrate: e.MIGRATE === 'true',
     dataDir,
-    export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
+    export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS, parallelRanges: e.EXPORT_PARALLEL_RANGES, rangeRows: e.EXPORT_RANGE_ROWS },
     delivery: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === 'true' : !production,
       httpsOnly: production,

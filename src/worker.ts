@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createReportWorker({
     sql, storage, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    parallelRanges: config.export.parallelRanges, rangeRows: config.export.rangeRows,
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
     maxProcessingPerCompany: config.maxProcessingPerCompany, mail: config.mail,
     log,

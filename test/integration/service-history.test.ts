@@ -214,19 +214,29 @@ describe('service_history streams many rows', () => {
     expect(rows.map((r) => [r[0], r[2]])).toEqual(expected);
   }, 180_000);
 
-  it('when a part fails to be stored, then the retry resumes after the last stored (ticket, created_at, id) and the file is unchanged', async () => {
-    const { token } = await arrange(small);
+  it('when a part fails to be stored, then the retry starts at the first range (of tickets) not stored whole and the file is unchanged', async () => {
+    const { token, tickets } = await arrange(small);
     const clean = await runReport(small, token, TYPE, OCTOBER);
+    // 5,100 rows in ranges of at least 1,000 rows, a ticket never cut: one range per ticket.
+    const [{ checkpoint }] = await small.sql<{ checkpoint: { bounds: string[]; ranges: number } }[]>`
+      select export_checkpoint as checkpoint from reports.reports where id = ${clean.report.id}`;
+    expect(checkpoint).toMatchObject({ bounds: [String(tickets[0]), String(tickets[1])], ranges: 3 });
 
+    // A part in the middle of the last ticket's range fails: the first two ranges are stored whole by then.
+    const third = clean.bytes.indexOf(Buffer.from(`\r\n${tickets[2]};`)) + 2;
+    expect(third).toBeGreaterThan(clean.bytes.length / 2);
     const stored = recorder.dataParts;
-    recorder.failOnceAtDataPart(4);
+    recorder.failOnceFrom(Math.floor((third + clean.bytes.length) / 2));
     const resumed = await runReport(small, token, TYPE, OCTOBER);
     expect(recorder.failures).toBe(1);
     expect(resumed.bytes.equals(clean.bytes)).toBe(true);
     expect(resumed.report).toMatchObject({ rowCount: 3 * PER_TICKET, progress: { rows: 3 * PER_TICKET, totalRows: 3 * PER_TICKET } });
-    // Parts 1-3 were stored once: the retry went on from part 4's first row, not from the top.
-    const parts = recorder.dataKeys.slice(stored).map((k) => Number(k.slice(-6)));
-    expect(parts.slice(0, 4)).toEqual([1, 2, 3, 4]);
-    expect(new Set(parts).size).toBe(parts.length);
+    // The retry started where the third range starts (the first row of the third ticket), and stored each
+    // byte after it once more: nothing of the two ranges before it.
+    const offsets = recorder.dataOffsets.slice(stored);
+    const retried = offsets.findIndex((o, i) => i > 0 && o < offsets[i - 1]);
+    expect(retried).toBeGreaterThan(0);
+    expect(offsets[retried]).toBe(third);
+    expect(offsets.slice(retried).every((o, i, all) => i === 0 || o > all[i - 1])).toBe(true);
   }, 180_000);
 });

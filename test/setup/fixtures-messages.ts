@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import type { Sql } from '../../src/db/connection';
 import type { ReportStorage } from '../../src/storage/storage';
+import { partKey } from '../../src/storage/keys';
 import type { Stack } from './stack';
 
 export async function createNamedWhatsapp(sql: Sql, companyId: number, name: string, number: string): Promise<number> {
@@ -134,8 +135,6 @@ export async function refusal(stack: Stack, token: string, type: string, filters
 /** A CSV file as the tests expect it: BOM, header, CRLF after every row. */
 export const csvFile = (header: string, rows: string[]) => '\uFEFF' + [header, ...rows].map((r) => r + '\r\n').join('');
 
-const DATA_PART = /\/part-(\d{6})$/;
-
 /**
  * The worker's storage, counting the data parts it stores (part 0 is the header) and able to hold them:
  * while held, the export cannot move past its first part, so a test can look at a report mid-export.
@@ -148,9 +147,12 @@ export class PartRecorder implements ReportStorage {
   failures = 0;
   /** Keys of the data parts stored, in order. */
   readonly dataKeys: string[] = [];
+  /** Where in the file each of them starts. */
+  readonly dataOffsets: number[] = [];
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
   private failAt: number | null = null;
+  private failFrom: number | null = null;
 
   constructor(private readonly inner: ReportStorage) {
     this.kind = inner.kind;
@@ -169,19 +171,30 @@ export class PartRecorder implements ReportStorage {
     this.failAt = this.dataParts + n;
   }
 
-  async put(key: string, data: Buffer, contentType?: string): Promise<void> {
-    const part = DATA_PART.exec(key);
-    if (part && Number(part[1]) > 0) {
+  /** The first data part from now on that starts at `offset` or beyond fails, once. */
+  failOnceFrom(offset: number): void {
+    this.failFrom = offset;
+  }
+
+  put(key: string, data: Buffer, contentType?: string) { return this.inner.put(key, data, contentType); }
+
+  async putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void> {
+    if (index > 0) {
       await this.gate;
-      if (this.failAt === this.dataParts + 1) {
-        this.failAt = null;
+      if (this.failAt === this.dataParts + 1 || (this.failFrom !== null && offset >= this.failFrom)) {
+        this.failAt = this.failFrom = null;
         this.failures += 1;
         throw new Error('injected: storage unavailable');
       }
       this.dataParts += 1;
-      this.dataKeys.push(key);
+      this.dataKeys.push(partKey(prefix, index));
+      this.dataOffsets.push(offset);
     }
-    await this.inner.put(key, data, contentType);
+    await this.inner.putPart(prefix, index, offset, data, contentType);
+  }
+
+  joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string) {
+    return this.inner.joinParts(prefix, count, bytes, destination, contentType);
   }
 
   compose(sources: string[], destination: string, contentType: string) { return this.inner.compose(sources, destination, contentType); }

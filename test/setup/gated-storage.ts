@@ -28,6 +28,17 @@ export class GatedStorage implements ReportStorage {
     this.writes += 1;
   }
 
+  async putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void> {
+    await this.pass();
+    await this.inner.putPart(prefix, index, offset, data, contentType);
+    this.writes += 1;
+  }
+
+  async joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string): Promise<{ sizeBytes: number }> {
+    await this.pass();
+    return this.inner.joinParts(prefix, count, bytes, destination, contentType);
+  }
+
   async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
     await this.pass();
     return this.inner.compose(sources, destination, contentType);

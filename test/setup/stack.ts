@@ -27,6 +27,8 @@ export interface StackOptions {
   /** The worker's Chromium (default: CHROMIUM_PATH, else `chromium` on PATH); a missing one makes PDFs fail. */
   chromiumPath?: string;
   partBytes?: number;
+  /** The most rows in one range of a split export (small, to see many ranges). */
+  rangeRows?: number;
   /** Data rows per workbook sheet (small, to see continuation sheets). */
   workbookRowsPerSheet?: number;
   /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
@@ -112,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workbookRowsPerSheet: options.workbookRowsPerSheet,
     webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
     maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds, mail: options.mail,
-    maxAttempts: options.maxAttempts,
+    maxAttempts: options.maxAttempts, rangeRows: options.rangeRows,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
