@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createReportWorker({
     sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    parallelRanges: config.export.parallelRanges, rangeRows: config.export.rangeRows,
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
     maxProcessingPerCompany: config.maxProcessingPerCompany, mail: { ...config.mail, smtpUrl }, log,
   });
