@@ -101,6 +101,7 @@ export class LocalStorage implements ReportStorage {
     }
     await mkdir(path.dirname(target), { recursive: true });
     await rename(file, target);
+    await this.pruneEmptyParents(file);
     return { sizeBytes: bytes };
   }
 
