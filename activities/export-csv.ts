@@ -47,6 +47,8 @@ export interface CsvExportDeps {
   parallelRanges?: number;
   /** The most rows in one range of a split export (EXPORT_RANGE_ROWS). */
   rangeRows?: number;
+  /** Bytes a range read ahead may hold before it gives up its COPY (2 parts, at least 4 MiB). */
+  aheadBytes?: number;
   log?: Logger;
 }
 
@@ -142,7 +144,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       if (query.kind === 'keyset' && query.split !== undefined) {
         await exportInRanges(run, query, params, {
           parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS,
-          aheadBytes: Math.max(2 * partBytes, 4 * 1024 * 1024),
+          aheadBytes: deps.aheadBytes ?? Math.max(2 * partBytes, 4 * 1024 * 1024),
         });
       } else {
         await exportInOrder(run, query, params, start !== null);

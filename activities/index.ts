@@ -23,6 +23,8 @@ export interface ActivityDeps {
   parallelRanges?: number;
   /** The most rows in one range of a split export: its unit of checkpointing (EXPORT_RANGE_ROWS). */
   rangeRows?: number;
+  /** Bytes a range read ahead may hold (2 parts, at least 4 MiB, unless a test makes it tiny). */
+  aheadBytes?: number;
   /** Attempts of an export before a retryable failure ends it in ERROR (EXPORT_MAX_ATTEMPTS). */
   maxAttempts?: number;
   /** True once the worker is shutting down: a long export stops at its next checkpoint. */

@@ -29,6 +29,8 @@ export interface StackOptions {
   partBytes?: number;
   /** The most rows in one range of a split export (small, to see many ranges). */
   rangeRows?: number;
+  /** Bytes a range read ahead may hold (tiny, to see ranges given up and read again in their turn). */
+  aheadBytes?: number;
   /** Data rows per workbook sheet (small, to see continuation sheets). */
   workbookRowsPerSheet?: number;
   /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
@@ -114,7 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workbookRowsPerSheet: options.workbookRowsPerSheet,
     webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
     maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds, mail: options.mail,
-    maxAttempts: options.maxAttempts, rangeRows: options.rangeRows,
+    maxAttempts: options.maxAttempts, rangeRows: options.rangeRows, aheadBytes: options.aheadBytes,
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
