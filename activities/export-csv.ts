@@ -105,7 +105,11 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       if (!workflowId || Date.now() - toldAt < PROGRESS_SIGNAL_EVERY_MS) return;
       toldAt = Date.now();
       const percent = totalRows ? Math.min(99, Math.floor((rows * 100) / totalRows)) : null;
-      ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
+      try {
+        ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
+      } catch {
+        // No client (the activity run alone, as by the benchmark): nobody to tell.
+      }
     };
     // The total is written before any progress (the sequential export counts it while its rows stream).
     let counted: Promise<unknown> = Promise.resolve();

@@ -250,8 +250,9 @@ upto as (select k, n, (sum(n) over (order by k))::bigint as upto from split),
 total as (select coalesce(max(upto), 0)::bigint as total from upto),
 size as (select greatest(${size.minRows}, least(${size.maxRows}, ceil(total::numeric / ${size.spread})))::bigint as rows from total)
 select (select total from total) as total,
-  array(select k::text from upto, size, total
-        where div(upto, size.rows) > div(upto - n, size.rows) and upto < total.total order by k) as bounds`;
+  array(select upto.k::text from upto, size, total
+        where div(upto.upto, size.rows) > div(upto.upto - upto.n, size.rows) and upto.upto < total.total
+        order by upto.k) as bounds`;
 }
 
 /**
