@@ -1,14 +1,11 @@
 // The `official` section of the benchmark: Mensagens Oficial over a month of N official messages (default
 // 3,000,000) — how soon its first rows reach the disk, and its plan (an index range read in (sent_at, id)
 // order, or a sort of the whole month first).
-import postgres from 'postgres';
-import { connect } from '../src/db/connection';
-import { migrate } from '../src/db/migrate';
 import { seed } from '../dev/seed/seed';
 import { findReport, type CsvReport } from '../src/reports';
 import { QueryParams, buildCopySql } from '../src/reports/query';
 import type { ApiClient } from './api-client';
-import { MONTH, type SeededDatabase } from './services';
+import { MONTH, benchDatabase, type SeededDatabase } from './services';
 
 export const OFFICIAL_TYPE = 'official_messages';
 
@@ -17,23 +14,11 @@ export const OFFICIAL_TYPE = 'official_messages';
  * its official messages repeated with shifted times and ids until there are `rows`. Kept per data dir.
  */
 export async function officialDatabase(adminUrl: string, rows: number, log: (m: string) => void): Promise<SeededDatabase> {
-  const name = `bench_official_${rows}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  let exists: boolean;
-  try {
-    exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
-    if (!exists) await admin`create database ${admin(name)}`;
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const sql = connect(url.toString(), { max: 2 });
-  await migrate(sql);
+  const { url, sql } = await benchDatabase(adminUrl, `bench_official_${rows}`);
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from public.official_messages`;
   if (n < rows) {
     const started = Date.now();
-    log(`official: seeding ${rows.toLocaleString('en')} official messages into ${name}`);
+    log(`official: seeding ${rows.toLocaleString('en')} official messages into ${url.pathname.slice(1)}`);
     if (n === 0) await seed(sql, { companies: 1, messages: 40_000, seed: 7, days: MONTH.days, now: MONTH.now });
     // Copies of the seeded rows, each copy its own ids and wamids, times moved by up to an hour within the month.
     await sql`
