@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
-import { REPORTS } from '../reports';
+import { registryVersion } from '../reports';
 import { openApiDocument, problemDetails, type OperationSource } from './openapi';
 import { reportResource } from './report-resource';
 
@@ -60,7 +60,7 @@ const DOCS_OPERATIONS: OperationSource = () => [
 /** Public routes (mounted before authentication); `sources` are the operations of every mounted route module. */
 export function openApiRoutes(sources: OperationSource[]): Router {
   // Built again when the registry grows: a type registered at run time is described on the next request.
-  let built: { size: number; body: unknown } | undefined;
+  let built: { version: number; body: unknown } | undefined;
   const document = () => openApiDocument({
     title: 'Relatórios', version: VERSION, description: DESCRIPTION, tags: TAGS,
     components: { Report: reportResource, Problem: problemDetails },
@@ -69,7 +69,7 @@ export function openApiRoutes(sources: OperationSource[]): Router {
 
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
-    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: document() };
+    if (built?.version !== registryVersion()) built = { version: registryVersion(), body: document() };
     res.json(built.body);
   });
   // Relative asset URLs need the page at /api/docs, not /api/docs/.
