@@ -6,7 +6,10 @@ import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { registryVersion } from '../reports';
 import { openApiDocument, problemDetails, type OperationSource } from './openapi';
+import { deliveryResource } from '../delivery/deliveries';
 import { reportResource } from './report-resource';
+import { scheduleResource } from './report-schedules-routes';
+import { endpointResource } from './webhook-endpoints-routes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -18,6 +21,8 @@ const TAGS = [
   { name: 'Catálogo', description: 'Os tipos de relatório e as escolhas dos seus filtros.' },
   { name: 'Permissões', description: 'Quais perfis podem usar cada tipo.' },
   { name: 'Horário de atendimento', description: 'Horário, feriados e meta de primeira resposta da empresa.' },
+  { name: 'Agendamentos', description: 'Relatórios que se geram numa cadência e vão aos destinatários (admin e supervisor).' },
+  { name: 'Webhooks', description: 'Os sistemas da empresa que ouvem os relatórios terminados (somente admin).' },
   { name: 'Documentação', description: 'Este documento.' },
   { name: 'Operação', description: 'Saúde e métricas do serviço.' },
 ];
@@ -63,7 +68,7 @@ export function openApiRoutes(sources: OperationSource[]): Router {
   let built: { version: number; body: unknown } | undefined;
   const document = () => openApiDocument({
     title: 'Relatórios', version: VERSION, description: DESCRIPTION, tags: TAGS,
-    components: { Report: reportResource, Problem: problemDetails },
+    components: { Report: reportResource, Schedule: scheduleResource, WebhookEndpoint: endpointResource, Delivery: deliveryResource, Problem: problemDetails },
     operations: [...sources, DOCS_OPERATIONS].flatMap((source) => source()),
   });
 

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompany, createContact, createQueue, createTicket } from '../setup/fixtures';
 import { startStack, type Stack } from '../setup/stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../setup/webhook-receiver';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -16,6 +17,7 @@ const MAX_EXAMPLES = 200;
 
 describe('schemathesis against the OpenAPI document', () => {
   let stack: Stack;
+  let receiver: WebhookReceiver;
   let cli: string;
   let token: string;
 
@@ -28,6 +30,24 @@ describe('schemathesis against the OpenAPI document', () => {
     const contact = await createContact(stack.sql, company.id, 'Maria', '5511988887777');
     await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-01T12:00:00Z', queueId: queue });
     token = stack.tokenFor({ id: company.admin, companyId: company.id });
+    // Something for every list to show and every {id} to find (schemathesis reuses the ids it reads): an
+    // endpoint on a receiver that answers at once (POST …/test waits for its first attempt), a schedule
+    // sending to it, and a FAILED delivery of each that may be sent again.
+    receiver = await startWebhookReceiver();
+    const post = async (path: string, body: unknown) => {
+      const res = await stack.api(path, { method: 'POST', token, body: JSON.stringify(body) });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { id: string; url: string };
+    };
+    const endpoint = await post('/api/webhook-endpoints', { url: receiver.url(), events: ['report.ready', 'report.failed'] });
+    const schedule = await post('/api/report-schedules', {
+      name: 'Licenças toda segunda', type: 'licenses', filters: { month: 'previous' },
+      cadence: { every: 'week', weekday: 1, at: '08:00' }, recipients: { webhookEndpointIds: [endpoint.id] },
+    });
+    await stack.sql`
+      insert into reports.deliveries (id, company_id, schedule_id, endpoint_id, channel, target, event, body, status, attempts, last_error)
+      values (gen_random_uuid(), ${company.id}, null, ${endpoint.id}, 'webhook', ${endpoint.url}, 'webhook.test', '{}', 'FAILED', 3, 'HTTP 500'),
+             (gen_random_uuid(), ${company.id}, ${schedule.id}, ${endpoint.id}, 'webhook', ${endpoint.url}, 'report.failed', '{}', 'FAILED', 7, 'HTTP 503')`;
   }, 660_000);
 
   function schemathesis(args: string[]): Promise<{ code: number; out: string }> {
@@ -38,6 +58,7 @@ describe('schemathesis against the OpenAPI document', () => {
   }
 
   afterAll(async () => {
+    await receiver?.close();
     await stack?.stop();
   }, 60_000);
 
