@@ -18,9 +18,9 @@ import { permissionOperations, permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
 import { reportOperations, reportRoutes } from './reports-routes';
-import { reportScheduleRoutes } from './report-schedules-routes';
+import { reportScheduleOperations, reportScheduleRoutes } from './report-schedules-routes';
 import { ticketOperations, ticketRoutes } from './tickets-routes';
-import { webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
+import { webhookEndpointOperations, webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
 
 export interface AppDeps {
   sql: Sql;
@@ -70,7 +70,7 @@ const serviceOperations: OperationSource = () => [
 /** Every mounted route module's operations: the OpenAPI document is made of these. */
 const OPERATIONS: OperationSource[] = [
   serviceOperations, eventOperations, catalogueOperations, optionOperations, permissionOperations,
-  businessHoursOperations, reportOperations, ticketOperations,
+  businessHoursOperations, reportOperations, ticketOperations, webhookEndpointOperations, reportScheduleOperations,
 ];
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -112,7 +112,7 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(businessHoursRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
-  api.use(webhookEndpointRoutes(deps));
+  api.use(webhookEndpointRoutes({ ...deps, log }));
   api.use(reportScheduleRoutes({ ...deps, log }));
   app.use('/api', api);
 

@@ -101,9 +101,9 @@ export async function createReport(
     // Deleted reports whose work is still stopping count too (migration 012); a cancellation never holds
     // its slot for more than CANCELLATION_HOLDS_SLOT (a worker that died mid-cancel).
     const [{ processing }] = await tx<{ processing: number }[]>`
-      select (select count(*) from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING')
-           + (select count(*) from reports.cancellations where company_id = ${user.companyId}
-                and requested_at > now() - ${CANCELLATION_HOLDS_SLOT}::interval) ::int as processing`;
+      select ((select count(*) from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING')
+            + (select count(*) from reports.cancellations where company_id = ${user.companyId}
+                 and requested_at > now() - ${CANCELLATION_HOLDS_SLOT}::interval))::int as processing`;
     if (processing >= maxProcessing) {
       throw new AppError(429, 'too-many-processing',
         `A sua empresa já tem ${processing} relatórios em processamento, o máximo permitido é ${maxProcessing}. ` +
