@@ -43,6 +43,12 @@ const envSchema = z.object({
   MAILPIT_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  HEAVY_REPORT_DAYS: z.coerce.number().int().min(0).max(366).default(7),
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(8),
+  WORKER_HEAVY_SLOTS: z.coerce.number().int().min(1).max(100).default(2),
+  WORKER_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
+  WORKER_HEAVY_DB_POOL: z.coerce.number().int().min(1).max(1000).optional(),
+  API_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
   DELIVERY_RETRY_DELAYS: optionalString.pipe(
     z.string().regex(/^\d+(\s*,\s*\d+){0,19}$/, 'comma-separated whole seconds, at most 20, e.g. 5,300,1800').optional(),
   ),
@@ -92,7 +98,26 @@ export type Config = {
   mailpitUiPort: number;
   /** Runs of report schedules due at the same minute start spread over up to this many seconds. */
   scheduleJitterSeconds: number;
+  /**
+   * A report of a type with a row per message or event whose period spans more than this many days (or that
+   * has no period) is heavy: its export runs on `<taskQueue>-heavy` (src/reports/lanes.ts, docs/operations.md).
+   */
+  heavyReportDays: number;
+  /**
+   * A worker's budgets: activities at once on the task queue (small reports, records, deliveries) and on the
+   * heavy one, and the PostgreSQL connections of each (separate pools: heavy exports cannot take them all).
+   */
+  worker: { slots: number; heavySlots: number; dbPool: number; heavyDbPool: number };
+  /** Connections of the API process's pool. */
+  apiDbPool: number;
 };
+
+/**
+ * The most connections one export holds at once: its COPY's transaction, the concurrent count of its total,
+ * and a checkpoint's update (activities/export-csv.ts). A heavy pool below WORKER_HEAVY_SLOTS × this could
+ * leave every export holding its transaction while waiting for another connection.
+ */
+export const CONNECTIONS_PER_EXPORT = 3;
 
 export class ConfigError extends Error {}
 
@@ -122,6 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       `JWT_SECRET is ${Buffer.byteLength(e.JWT_SECRET!, 'utf8')} bytes long; NODE_ENV=production needs at least ` +
         `${MIN_PRODUCTION_SECRET_BYTES} (e.g. \`openssl rand -hex 32\`). A placeholder is never a secret.`,
+    );
+  }
+  const heavyDbPool = e.WORKER_HEAVY_DB_POOL ?? e.WORKER_HEAVY_SLOTS * CONNECTIONS_PER_EXPORT;
+  if (heavyDbPool < e.WORKER_HEAVY_SLOTS * CONNECTIONS_PER_EXPORT) {
+    throw new ConfigError(
+      `WORKER_HEAVY_DB_POOL is ${heavyDbPool}; WORKER_HEAVY_SLOTS=${e.WORKER_HEAVY_SLOTS} needs at least ` +
+        `${e.WORKER_HEAVY_SLOTS * CONNECTIONS_PER_EXPORT} (${CONNECTIONS_PER_EXPORT} connections per export at once)`,
     );
   }
   if (e.STORAGE === 'gcs' && !e.GCS_BUCKET) {
@@ -162,6 +194,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : DEFAULT_RETRY_DELAYS_SECONDS,
     },
     scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
+    heavyReportDays: e.HEAVY_REPORT_DAYS,
+    worker: { slots: e.WORKER_ACTIVITY_SLOTS, heavySlots: e.WORKER_HEAVY_SLOTS, dbPool: e.WORKER_DB_POOL, heavyDbPool },
+    apiDbPool: e.API_DB_POOL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     mailpitUiPort: e.MAILPIT_UI_PORT,
   };

@@ -30,6 +30,8 @@ export interface AppDeps {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** MAX_PROCESSING_PER_COMPANY (default 5). */
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
   events?: ReportEventHub;
   /**

@@ -1,9 +1,12 @@
-// A worker polling the reports task queue: the workflow bundle plus activities wired to real dependencies.
+// A worker polling the reports task queue (the workflow bundle plus activities wired to real dependencies)
+// and, in the same process, its heavy task queue (heavy exports only, with budgets of their own).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import type { Sql } from '../db/connection';
+import { heavyTaskQueue } from '../../workflows/definitions';
 import { PdfBrowser } from '../pdf/browser';
 import { ReportWorkflows } from './client';
 
@@ -17,8 +20,17 @@ export interface WorkerOptions extends ActivityDeps {
   taskQueue: string;
   /** A pre-built bundle (tests build one for all workers); otherwise the workflows are bundled now. */
   workflowBundle?: WorkflowBundleOption;
+  /** Activities at once on the task queue (WORKER_ACTIVITY_SLOTS): small reports, records, deliveries. */
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * The heavy task queue's budget (WORKER_HEAVY_SLOTS, WORKER_HEAVY_DB_POOL): exports at once, and the pool
+   * they query through (the caller's `sql` when absent, as in tests that need no separate pool).
+   */
+  heavy?: { maxConcurrentActivityTaskExecutions?: number; sql?: Sql };
 }
+
+/** The activities the heavy queue offers: the export and the workbook made from it (workflows/report.ts). */
+const HEAVY_ACTIVITIES = ['exportCsvReport', 'convertCsvToXlsx'] as const;
 
 export async function createReportWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
@@ -28,8 +40,9 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
   const workflows = opts.workflows ?? (await ReportWorkflows.connect({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue }));
   // Exports stop at their next stored part once the worker is asked to stop (SIGTERM), rather than run on
   // through the grace time: their retry resumes from that part on another worker at once.
-  const created: { worker?: Worker } = {};
-  const workerStopping = () => created.worker !== undefined && !['INITIALIZED', 'RUNNING'].includes(created.worker.getState());
+  const created: { worker?: Worker; heavy?: Worker } = {};
+  const workerStopping = () =>
+    [created.worker, created.heavy].some((w) => w !== undefined && !['INITIALIZED', 'RUNNING'].includes(w.getState()));
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
@@ -45,10 +58,39 @@ export async function createReportWorker(opts: WorkerOptions): Promise<{ worker:
     maxHeartbeatThrottleInterval: '2 seconds',
   });
   created.worker = worker;
+  // Heavy exports on a queue of their own: at most `heavy.maxConcurrentActivityTaskExecutions` at once, on
+  // their own pool, so however many are waiting, small reports find free slots and connections on the main
+  // queue. Same connection, same shutdown: the process stops both at once.
+  const all = createActivities({ ...opts, sql: opts.heavy?.sql ?? opts.sql, pdfBrowser, workerStopping, workflows });
+  const heavy = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: heavyTaskQueue(opts.taskQueue),
+    activities: Object.fromEntries(HEAVY_ACTIVITIES.map((name) => [name, all[name]])),
+    maxConcurrentActivityTaskExecutions: opts.heavy?.maxConcurrentActivityTaskExecutions ?? 2,
+    shutdownGraceTime: '10 seconds',
+    maxHeartbeatThrottleInterval: '2 seconds',
+  });
+  created.heavy = heavy;
   // No Chromium may outlive its worker: whoever runs it (worker.ts, main.ts, the tests), the browser
-  // closes when run() ends, after the shutdown grace time let PDF jobs finish or give up.
+  // closes when run() ends, after the shutdown grace time let PDF jobs finish or give up. run() and
+  // shutdown() of the returned worker drive both queues' workers.
   const run = worker.run.bind(worker);
-  worker.run = () => run().finally(() => Promise.all([pdfBrowser.shutdown(), opts.workflows ? undefined : workflows.close()]));
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    if (heavy.getState() === 'RUNNING') heavy.shutdown();
+    if (created.worker!.getState() === 'RUNNING') shutdown();
+  };
+  worker.run = async () => {
+    // One queue's worker failing stops the other: a process polls both or neither.
+    const results = await Promise.allSettled([run(), heavy.run()].map((p) => p.catch((err: unknown) => {
+      worker.shutdown();
+      throw err;
+    })));
+    await Promise.all([pdfBrowser.shutdown(), opts.workflows ? undefined : workflows.close()]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   return { worker, connection };
 }
 

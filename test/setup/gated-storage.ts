@@ -6,10 +6,17 @@ export class GatedStorage implements ReportStorage {
   readonly kind: ReportStorage['kind'];
   /** Parts and files written so far. */
   writes = 0;
+  /** Keys whose write is waiting at the closed gate right now. */
+  readonly waiting = new Set<string>();
   private open: Promise<void> = Promise.resolve();
   private release: () => void = () => {};
 
-  constructor(private readonly inner: ReportStorage, private readonly delayMs = 0) {
+  /** `holds`: which writes the gate applies to (all by default), e.g. those of one company's reports. */
+  constructor(
+    private readonly inner: ReportStorage,
+    private readonly delayMs = 0,
+    private readonly holds: (key: string) => boolean | Promise<boolean> = () => true,
+  ) {
     this.kind = inner.kind;
   }
 
@@ -23,13 +30,13 @@ export class GatedStorage implements ReportStorage {
   }
 
   async put(key: string, data: Buffer, contentType?: string): Promise<void> {
-    await this.pass();
+    await this.pass(key);
     await this.inner.put(key, data, contentType);
     this.writes += 1;
   }
 
   async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
-    await this.pass();
+    await this.pass(destination);
     return this.inner.compose(sources, destination, contentType);
   }
 
@@ -40,8 +47,14 @@ export class GatedStorage implements ReportStorage {
   deletePrefix(prefix: string) { return this.inner.deletePrefix(prefix); }
   signedUrl(key: string, expiresAt: Date, downloadName: string) { return this.inner.signedUrl(key, expiresAt, downloadName); }
 
-  private async pass(): Promise<void> {
-    await this.open;
+  private async pass(key: string): Promise<void> {
+    if (!(await this.holds(key))) return;
+    this.waiting.add(key);
+    try {
+      await this.open;
+    } finally {
+      this.waiting.delete(key);
+    }
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
   }
 }
