@@ -21,9 +21,9 @@ export type SeededDatabase = { url: string; sql: Sql; companyId: number; adminUs
  * size (so `--data-dir` can keep it between runs).
  */
 export async function seededDatabase(
-  adminUrl: string, messages: number, log: (m: string) => void,
+  adminUrl: string, messages: number, log: (m: string) => void, companies = 1,
 ): Promise<SeededDatabase> {
-  const name = `bench_${messages}`;
+  const name = companies === 1 ? `bench_${messages}` : `bench_${companies}x_${messages}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   let exists: boolean;
   try {
@@ -41,7 +41,7 @@ export async function seededDatabase(
   if (!reused) {
     const started = Date.now();
     log(`seeding ${messages.toLocaleString('en')} messages into ${name}`);
-    const summary: SeedSummary = await seed(sql, { companies: 1, messages, seed: 7, days: MONTH.days, now: MONTH.now });
+    const summary: SeedSummary = await seed(sql, { companies, messages, seed: 7, days: MONTH.days, now: MONTH.now });
     log(`seeded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s (${summary.counts.messages} messages)`);
     await sql`vacuum analyze`;
     reused = false;
