@@ -103,7 +103,9 @@ async function main(): Promise<void> {
     results.machine['CPU busy before the benchmark started (others)'] = `${fmt(othersBusy * 100)} % of 2 cores over 2 s, 1-min load average ${loadNow().toFixed(2)}`;
 
     const jwtSecret = randomUUID();
-    const startModule = async (db: SeededDatabase, name: string, extraEnv: Record<string, string> = {}): Promise<Module> => {
+    const startModule = async (
+      db: SeededDatabase, name: string, extraEnv: Record<string, string> = {}, secondWorkerEnv?: Record<string, string>,
+    ): Promise<Module> => {
       const filesDir = path.join(scratch, `files-${name}`);
       const env = {
         ...serviceEnv({
@@ -115,12 +117,17 @@ async function main(): Promise<void> {
       const profile = (who: string) => (opts.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.profile, who)] : []);
       const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, [...workerNodeArgs(), ...profile('worker')]);
       const api = startTsProcess('src/server.ts', { ...env, LOG_LEVEL: 'info' }, profile('api'));
-      await Promise.all([waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000)]);
+      // A second worker process on the same queues (e.g. WORKER_TASK_QUEUES=heavy beside a `main` one).
+      const second = secondWorkerEnv && startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info', ...secondWorkerEnv }, workerNodeArgs());
+      await Promise.all([
+        waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000),
+        second && waitForOutput(second, /worker polling/, 180_000),
+      ]);
       const client = new ApiClient(env.PUBLIC_URL, signToken(jwtSecret, { id: db.adminUserId, companyId: db.companyId }));
       return {
         db, worker, api, client, filesDir,
         async stop() {
-          await Promise.all([api.stop(), worker.stop()]);
+          await Promise.all([api.stop(), worker.stop(), second?.stop()]);
           rmSync(filesDir, { recursive: true, force: true });
         },
       };
@@ -161,7 +168,7 @@ async function main(): Promise<void> {
       // Five companies: the four biggest export their month, the smallest asks for ~100-row summaries.
       const db = await seededDatabase(pg.url, opts.neighbourMessages * 5, log, 5);
       stops.push(() => db.sql.end());
-      await noisyNeighbour(db, (name, env) => startModule(db, name, env), jwtSecret, temporal.address, results);
+      await noisyNeighbour(db, (name, env, second) => startModule(db, name, env, second), jwtSecret, temporal.address, results);
     }
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err) => log(`stop: ${String(err)}`));
@@ -506,7 +513,7 @@ async function serviceStatisticsTimes(opts: Opts, mod: Module, results: Results)
 // 7. No noisy neighbour: a fifth company's ~100-row ticket_summary while four others export their month.
 
 async function noisyNeighbour(
-  db: SeededDatabase, start: (name: string, env?: Record<string, string>) => Promise<Module>, jwtSecret: string,
+  db: SeededDatabase, start: (name: string, env?: Record<string, string>, secondWorkerEnv?: Record<string, string>) => Promise<Module>, jwtSecret: string,
   temporalAddress: string, results: Results,
 ): Promise<void> {
   const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
@@ -532,13 +539,14 @@ async function noisyNeighbour(
 
   // The module as configured (heavy queue, 2 heavy slots), then without a heavy queue (HEAVY_REPORT_DAYS
   // beyond any period: every export on the main queue), so the figure shows what the split buys.
-  const variants: [label: string, env: Record<string, string>][] = [
+  const variants: [label: string, env: Record<string, string>, secondWorker?: Record<string, string>][] = [
     ['heavy queue (defaults: WORKER_HEAVY_SLOTS 2, WORKER_HEAVY_DB_POOL 6)', {}],
     ['heavy queue, WORKER_HEAVY_SLOTS 1', { WORKER_HEAVY_SLOTS: '1' }],
+    ['heavy queue in a worker process of its own (WORKER_TASK_QUEUES main + heavy)', { WORKER_TASK_QUEUES: 'main' }, { WORKER_TASK_QUEUES: 'heavy' }],
     ['no heavy queue (HEAVY_REPORT_DAYS=366: the exports share the main queue\'s 8 slots)', { HEAVY_REPORT_DAYS: '366' }],
   ];
-  for (const [label, env] of variants) {
-    const mod = await start(`neighbour-${variants.findIndex(([l]) => l === label)}`, env);
+  for (const [label, env, secondWorker] of variants) {
+    const mod = await start(`neighbour-${variants.findIndex(([l]) => l === label)}`, env, secondWorker);
     try {
       const client = (c: { id: number; admin: number }) => new ApiClient(mod.client.baseUrl, signToken(jwtSecret, { id: c.admin, companyId: c.id }));
       const smallClient = client(small);

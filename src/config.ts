@@ -44,6 +44,7 @@ const envSchema = z.object({
   SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   HEAVY_REPORT_DAYS: z.coerce.number().int().min(0).max(366).default(7),
+  WORKER_TASK_QUEUES: z.enum(['all', 'main', 'heavy']).default('all'),
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(8),
   WORKER_HEAVY_SLOTS: z.coerce.number().int().min(1).max(100).default(2),
   WORKER_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
@@ -107,7 +108,7 @@ export type Config = {
    * A worker's budgets: activities at once on the task queue (small reports, records, deliveries) and on the
    * heavy one, and the PostgreSQL connections of each (separate pools: heavy exports cannot take them all).
    */
-  worker: { slots: number; heavySlots: number; dbPool: number; heavyDbPool: number };
+  worker: { queues: 'all' | 'main' | 'heavy'; slots: number; heavySlots: number; dbPool: number; heavyDbPool: number };
   /** Connections of the API process's pool. */
   apiDbPool: number;
 };
@@ -195,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
     heavyReportDays: e.HEAVY_REPORT_DAYS,
-    worker: { slots: e.WORKER_ACTIVITY_SLOTS, heavySlots: e.WORKER_HEAVY_SLOTS, dbPool: e.WORKER_DB_POOL, heavyDbPool },
+    worker: { queues: e.WORKER_TASK_QUEUES, slots: e.WORKER_ACTIVITY_SLOTS, heavySlots: e.WORKER_HEAVY_SLOTS, dbPool: e.WORKER_DB_POOL, heavyDbPool },
     apiDbPool: e.API_DB_POOL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     mailpitUiPort: e.MAILPIT_UI_PORT,

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
     maxProcessingPerCompany: config.maxProcessingPerCompany, heavyReportDays: config.heavyReportDays, mail: config.mail,
     maxConcurrentActivityTaskExecutions: config.worker.slots,
-    heavy: { maxConcurrentActivityTaskExecutions: config.worker.heavySlots, sql: heavySql },
+    heavy: { maxConcurrentActivityTaskExecutions: config.worker.heavySlots, sql: heavySql }, queues: config.worker.queues,
     log,
   });
   const schedule = await ensureRetentionScheduleAt(
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (metrics) log.info('metrics served', { url: metrics.url });
   log.info('worker polling', {
     taskQueue: config.temporal.taskQueue, heavyTaskQueue: heavyTaskQueue(config.temporal.taskQueue), namespace: config.temporal.namespace,
-    slots: config.worker.slots, heavySlots: config.worker.heavySlots, dbPool: config.worker.dbPool, heavyDbPool: config.worker.heavyDbPool,
+    queues: config.worker.queues, slots: config.worker.slots, heavySlots: config.worker.heavySlots, dbPool: config.worker.dbPool, heavyDbPool: config.worker.heavyDbPool,
   });
   // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling and lets activities finish or heartbeat out.
   await worker.run();

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
 describe('worker budgets', () => {
   it('when unset, then the heavy queue gets 2 slots and a pool of 3 connections per slot', () => {
     const config = loadConfig({});
-    expect(config.worker).toEqual({ slots: 8, heavySlots: 2, dbPool: 10, heavyDbPool: 6 });
+    expect(config.worker).toEqual({ queues: 'all', slots: 8, heavySlots: 2, dbPool: 10, heavyDbPool: 6 });
     expect(config.heavyReportDays).toBe(7);
     expect(loadConfig({ WORKER_HEAVY_SLOTS: '3' }).worker.heavyDbPool).toBe(9);
   });
