@@ -97,8 +97,10 @@ export function buildApp(deps: AppDeps): express.Express {
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
 
-  // The reports page (public/): static, no auth — it gets a token itself (docs/page.md).
-  app.use(express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 }));
+  // The reports page (public/): static, no auth — it gets a token itself (docs/page.md). Never for /api/…:
+  // public/ has no such folder, and looking costs every API request a file system stat (docs/performance.md).
+  const page = express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 });
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : page(req, res, next)));
   if (deps.demoLogin) app.use(deps.demoLogin);
 
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
