@@ -49,6 +49,8 @@ export interface ActivityDeps {
   workflows?: ReportWorkflows;
   /** MAX_PROCESSING_PER_COMPANY, for scheduled runs (they wait, rather than fail, at the limit). */
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** Seconds a scheduled run waits before asking again at the limit (30 unless a test shortens it). */
   scheduleLimitWaitSeconds?: number;
 }

@@ -21,16 +21,16 @@ export type SeededDatabase = { url: string; sql: Sql; companyId: number; adminUs
  * size (so `--data-dir` can keep it between runs).
  */
 export async function seededDatabase(
-  adminUrl: string, messages: number, log: (m: string) => void,
+  adminUrl: string, messages: number, log: (m: string) => void, companies = 1,
 ): Promise<SeededDatabase> {
-  const name = `bench_${messages}`;
+  const name = companies === 1 ? `bench_${messages}` : `bench_${companies}x_${messages}`;
   const { url, sql } = await benchDatabase(adminUrl, name);
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from public.companies`;
   let reused = n > 0;
   if (!reused) {
     const started = Date.now();
     log(`seeding ${messages.toLocaleString('en')} messages into ${name}`);
-    const summary: SeedSummary = await seed(sql, { companies: 1, messages, seed: 7, days: MONTH.days, now: MONTH.now });
+    const summary: SeedSummary = await seed(sql, { companies, messages, seed: 7, days: MONTH.days, now: MONTH.now });
     log(`seeded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s (${summary.counts.messages} messages)`);
     await sql`vacuum analyze`;
     reused = false;

@@ -66,6 +66,8 @@ export interface ScheduleRouteDeps {
   storage: ReportStorage;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** SCHEDULE_JITTER_SECONDS. */
   scheduleJitterSeconds?: number;
   delivery?: { retryDelaysSeconds: number[] };

@@ -14,6 +14,7 @@ export const serviceHistory = defineReport<ServiceFilters>({
   filterLabels: pickLabels('from', 'to', 'statuses', 'queueIds', 'userIds'),
   valueLabels: { ...STATUS_LABELS },
   maxDays: MAX_PERIOD_DAYS,
+  rowPerEvent: true,
   optionSources: { queueIds: 'queues', userIds: 'operators' },
   example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: checkServiceFilters,
