@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from './api/app';
+import { buildApp, keepIdleConnections } from './api/app';
 import { reconcileSchedules } from './schedules/store';
 import { ReportEventHub } from './api/report-events';
 import { loadConfigOrExit, type Config } from './config';
@@ -34,6 +34,7 @@ export async function runApi(
     .catch((err: unknown) => deps.log.warn('could not reconcile report schedules at start', { err: String(err) }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host ?? deps.defaultHost, () => resolve(s));
+    keepIdleConnections(s);
   });
   const metrics = config.metricsAddress ? await serveMetrics(config.metricsAddress) : undefined;
   if (metrics) deps.log.info('metrics served apart from the API', { url: metrics.url });

@@ -1,4 +1,5 @@
 // The Express façade. buildApp() takes its dependencies, so tests run it on any port against real services.
+import type { Server } from 'node:http';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { Sql } from '../db/connection';
@@ -123,4 +124,13 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(errorHandler((msg, err) => log(msg, { err: String((err as Error)?.stack ?? err) })));
   return app;
+}
+
+/**
+ * How long an idle keep-alive connection stays open: longer than clients and load balancers keep theirs
+ * (Node's default of 5 s lets a client reuse a connection the server is closing: ECONNRESET on a busy machine).
+ */
+export function keepIdleConnections(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }

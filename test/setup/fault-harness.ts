@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from '../../src/api/app';
+import { buildApp, keepIdleConnections } from '../../src/api/app';
 import { signToken } from '../../src/api/auth';
 import { connect, type Sql } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
@@ -166,6 +166,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
 
     const jwtSecret = randomUUID();
     const server = createServer();
+    keepIdleConnections(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     stops.push(async () => {

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from '../../src/api/app';
+import { buildApp, keepIdleConnections } from '../../src/api/app';
 import { demoLoginRoutes } from '../../dev/demo-login-routes';
 import { signToken } from '../../src/api/auth';
 import { ReportEventHub, type ReportEventHubOptions } from '../../src/api/report-events';
@@ -97,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   // Listen first: local download links need the server's URL.
   const server = createServer();
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
