@@ -70,12 +70,16 @@ export async function exportInRanges(run: ExportRun, query: KeysetQuery, params:
         r = read(i);
         r.current = true;
       }
-      for (let chunk = await r.next(); chunk; chunk = await r.next()) {
-        sink.append(chunk);
+      // COPY's rows become report rows (CRLF) here, in order, straight into the part being filled.
+      const splitter = new CopyRowSplitter(false);
+      for (let chunk = await r.take(); chunk; chunk = await r.take()) {
+        const lines = splitter.push(chunk);
+        if (lines.length) sink.append(lines);
         if (sink.full) await sink.store(null);
       }
+      splitter.finish();
       reads.delete(i);
-      rows += r.rows;
+      rows += splitter.rows;
       await sink.store({ cursor: null, rows, bounds, ranges: i + 1, total });
     }
     await sink.settled();
@@ -118,14 +122,13 @@ async function readRange(run: ExportRun, copySql: string, params: QueryParams, r
           r.cancel = cancel;
           if (r.stopped) cancel();
         });
-        const splitter = new CopyRowSplitter(false);
         try {
           for await (const chunk of stream) {
             if (run.signal.aborted) throw run.signal.reason;
             if (r.stopped) throw STOPPED;
-            const lines = splitter.push(chunk);
-            if (lines.length) r.push(lines);
-            if (!(await r.room())) throw STOPPED;
+            // COPY sends a message per row: wait (a promise) only when the range is over its budget.
+            r.push(chunk);
+            if (r.over && !(await r.room())) throw STOPPED;
           }
         } catch (err) {
           // End the COPY so the transaction rolls back and the connection returns to the pool.
@@ -135,8 +138,7 @@ async function readRange(run: ExportRun, copySql: string, params: QueryParams, r
         // A COPY cancelled on the server may end its stream quietly: never take that for the range's end.
         if (run.signal.aborted) throw new CancelledFailure('the report was deleted');
         if (r.stopped) throw STOPPED;
-        splitter.finish();
-        r.end(splitter.rows);
+        r.end();
       }),
     );
   } catch (err) {
@@ -148,14 +150,13 @@ async function readRange(run: ExportRun, copySql: string, params: QueryParams, r
 
 const STOPPED = new Error('range read stopped');
 
-/** The rows of one range as its COPY delivers them, until the writer takes them. */
+/** One range's COPY output as it arrives (raw chunks: the writer makes them rows), until the writer takes it. */
 class RangeRead {
   /** The range being written: it waits for room instead of giving up its COPY. */
   current = false;
   /** Gave up its COPY while ahead (it outgrew `aheadBytes`): to be read again when its turn comes. */
   deferred = false;
   stopped = false;
-  rows = 0;
   cancel?: () => void;
   finished: Promise<void> = Promise.resolve();
   private chunks: Buffer[] = [];
@@ -173,8 +174,7 @@ class RangeRead {
     this.wake();
   }
 
-  end(rows: number): void {
-    this.rows = rows;
+  end(): void {
     this.ended = true;
     this.wake();
   }
@@ -191,14 +191,19 @@ class RangeRead {
     this.wake();
   }
 
-  /** The next chunk, null once the range is whole; throws what the read failed with. */
-  async next(): Promise<Buffer | null> {
+  get over(): boolean {
+    return this.queued > this.aheadBytes;
+  }
+
+  /** All that arrived since the last take, in one buffer; null once the range is whole; throws what the read failed with. */
+  async take(): Promise<Buffer | null> {
     for (;;) {
-      const chunk = this.chunks.shift();
-      if (chunk) {
-        this.queued -= chunk.length;
+      if (this.chunks.length) {
+        const taken = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.queued);
+        this.chunks = [];
+        this.queued = 0;
         this.wakeReader?.();
-        return chunk;
+        return taken;
       }
       if (this.error) throw this.error;
       if (this.ended) return null;

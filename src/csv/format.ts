@@ -29,7 +29,8 @@ const EMPTY = Buffer.alloc(0);
  * `indexOf` (native scans) rather than a byte loop, quotes are only walked in the rare rows that have
  * them, and with a key column the rows are compacted **in place** in the chunk (cutting `;key` frees at
  * least the byte the CR needs), so no output buffer is allocated: `push()` takes ownership of the chunk
- * it is given and returns a view of it. Only the last row's key becomes a string, once per chunk.
+ * it is given and returns a view of it. Only the last row's key becomes a string, once per chunk. Without
+ * a key column the view is of a buffer the splitter reuses: valid until the next push().
  */
 export class CopyRowSplitter {
   rows = 0;
@@ -45,7 +46,7 @@ export class CopyRowSplitter {
     this.nextQuote = -1;
     // With the key column the output of every row is no longer than its input; without it, each row
     // grows by one byte (its CR), and a row has at least one byte (its LF).
-    const out = this.hasKeyColumn ? input : Buffer.allocUnsafe(input.length * 2);
+    const out = this.hasKeyColumn ? input : this.outputFor(input.length * 2);
     let o = 0;
     let rowStart = 0;
     let end = this.rowEnd(input, 0);
@@ -71,6 +72,18 @@ export class CopyRowSplitter {
     }
     this.tail = rowStart < input.length ? input.subarray(rowStart) : EMPTY;
     return o === 0 ? EMPTY : out.subarray(0, o);
+  }
+
+  /**
+   * Without a key column the rows grow (LF → CRLF), so they are written to one buffer kept for the next
+   * chunk: a view of it is valid until the next push(). (A new buffer per chunk cost a large export more in
+   * garbage collection than the copying itself.)
+   */
+  private output: Buffer = EMPTY;
+
+  private outputFor(bytes: number): Buffer {
+    if (this.output.length < bytes) this.output = Buffer.allocUnsafe(Math.max(bytes, 2 * this.output.length));
+    return this.output;
   }
 
   /** COPY always ends its last row with LF: anything left is a truncated stream. */

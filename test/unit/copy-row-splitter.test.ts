@@ -42,7 +42,8 @@ describe('CopyRowSplitter', () => {
     const text = '7;"Olá 😀; ação"\n';
     const s = new CopyRowSplitter(false);
     const b = Buffer.from(text);
-    const out = Buffer.concat([s.push(b.subarray(0, 6)), s.push(b.subarray(6, 9)), s.push(b.subarray(9))]);
+    // Each view is valid until the next push(): copied before it.
+    const out = Buffer.concat([b.subarray(0, 6), b.subarray(6, 9), b.subarray(9)].map((c) => Buffer.from(s.push(c))));
     expect(out.toString()).toBe('7;"Olá 😀; ação"\r\n');
   });
 
