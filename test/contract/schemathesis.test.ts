@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createContact, createQueue, createTicket } from '../setup/fixtures';
+import { createCompany, createContact, createQueue, createTicket } from '../setup/rows';
 import { startStack, type Stack } from '../setup/stack';
 
 const run = promisify(execFile);

@@ -1,16 +1,16 @@
 // Storage for a test's worker that can hold writes (reports stay PROCESSING as long as the test needs) or
 // slow them down (a long export to cancel mid-run). Reads and deletes pass straight through.
 import type { ReportStorage } from '../../src/storage/storage';
+import { ForwardingStorage } from './forwarding-storage';
 
-export class GatedStorage implements ReportStorage {
-  readonly kind: ReportStorage['kind'];
+export class GatedStorage extends ForwardingStorage {
   /** Parts and files written so far. */
   writes = 0;
   private open: Promise<void> = Promise.resolve();
   private release: () => void = () => {};
 
-  constructor(private readonly inner: ReportStorage, private readonly delayMs = 0) {
-    this.kind = inner.kind;
+  constructor(inner: ReportStorage, private readonly delayMs = 0) {
+    super(inner);
   }
 
   /** From now on every write waits until `openGate()`. */
@@ -22,23 +22,16 @@ export class GatedStorage implements ReportStorage {
     this.release();
   }
 
-  async put(key: string, data: Buffer, contentType?: string): Promise<void> {
+  override async put(key: string, data: Buffer, contentType?: string): Promise<void> {
     await this.pass();
     await this.inner.put(key, data, contentType);
     this.writes += 1;
   }
 
-  async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
+  override async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
     await this.pass();
     return this.inner.compose(sources, destination, contentType);
   }
-
-  size(key: string) { return this.inner.size(key); }
-  read(key: string) { return this.inner.read(key); }
-  readStream(key: string) { return this.inner.readStream(key); }
-  delete(key: string) { return this.inner.delete(key); }
-  deletePrefix(prefix: string) { return this.inner.deletePrefix(prefix); }
-  signedUrl(key: string, expiresAt: Date, downloadName: string) { return this.inner.signedUrl(key, expiresAt, downloadName); }
 
   private async pass(): Promise<void> {
     await this.open;
