@@ -2,10 +2,14 @@
  * Exports a CSV report from PostgreSQL to storage at the speed of COPY.
  *
  * The rows come from `COPY (<report query>) TO STDOUT (FORMAT csv)`, already formatted by PostgreSQL,
- * and go to storage in numbered parts of about `partBytes`. After each part is stored the activity
- * heartbeats a checkpoint (the sort key of the part's last row, the part count, the row count); a retry
- * on any worker resumes the query after that key and writes the next part, so the joined file is
- * byte-identical to an uninterrupted run. The last step joins header + parts into the final object.
+ * and go to storage in numbered parts of about `partBytes` (activities/export-parts.ts). Two ways:
+ * - a keyset query with a `split` (the large listings) is cut into ranges of its first key, read by
+ *   parallel COPYs and joined in order; a range is the unit of resumption (activities/export-ranges.ts);
+ * - any other query is one COPY; after each stored part the checkpoint is the sort key of the part's last
+ *   row (a hidden last column), and a retry resumes the query after that key (exportInOrder below).
+ * Either way the checkpoint (parts, bytes, rows) is heartbeated once its parts are stored, a retry on any
+ * worker goes on from it, and the joined file is byte-identical to an uninterrupted run. The last step
+ * joins header + parts into the final object (on local disk a rename: the parts were written in place).
  *
  * The same checkpoint is written to the report's record with its progress: Temporal receives heartbeats
  * throttled (up to 80 % of the heartbeat timeout late), so a worker killed outright can leave it an older
@@ -14,26 +18,22 @@
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../src/db/connection';
-import { cancelQuietly, copyOut } from '../src/db/copy-out';
+import { copyOut } from '../src/db/copy-out';
 import { transaction } from '../src/db/transaction';
 import { CopyRowSplitter, csvHeader } from '../src/csv/format';
-import { PartBuffers } from '../src/csv/part-buffers';
-import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, UnscopedQueryError, withPlainText, type ReportQuery } from '../src/reports/query';
+import { QueryParams, buildCopySql, buildCountSql, scopeTransaction, withPlainText, type ReportQuery } from '../src/reports/query';
 import type { ReportStorage } from '../src/storage/storage';
 import type { Logger } from '../src/log';
 import { storageKeys } from '../src/storage/keys';
 import type { ExportResult } from './records';
 import { prepareJob } from './report-job';
 import { progressSignal } from '../workflows/definitions';
-import { passingFailure, permanentFailure, storeOrRetry } from './failures';
+import { passingFailure, storeOrRetry } from './failures';
+import { CSV_TYPE, PartSink, type CheckpointFields, type ExportCheckpoint } from './export-parts';
+import { RunningStatements, runQuery, type ExportRun } from './export-run';
+import { DEFAULT_PARALLEL_RANGES, DEFAULT_RANGE_ROWS, exportInRanges } from './export-ranges';
 
-export interface ExportCheckpoint {
-  cursor: string[] | null;
-  parts: number;
-  rows: number;
-  /** The attempt that stored the last part: an older attempt still running (a zombie) cannot move it back. */
-  attempt?: number;
-}
+export type { ExportCheckpoint } from './export-parts';
 
 export interface CsvExportDeps {
   sql: Sql;
@@ -41,13 +41,18 @@ export interface CsvExportDeps {
   partBytes?: number;
   /** Attempts after which a retryable failure ends the report (at most the workflow's retry policy). */
   maxAttempts?: number;
-  /** True once the worker is shutting down: the export stops after the part it is writing. */
+  /** True once the worker is shutting down: the export stops at its next checkpoint. */
   workerStopping?: () => boolean;
+  /** COPYs one split export runs at once (EXPORT_PARALLEL_RANGES). */
+  parallelRanges?: number;
+  /** The most rows in one range of a split export (EXPORT_RANGE_ROWS). */
+  rangeRows?: number;
+  /** Bytes a range read ahead may hold before it gives up its COPY (2 parts, at least 4 MiB). */
+  aheadBytes?: number;
   log?: Logger;
 }
 
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
-const CSV_TYPE = 'text/csv; charset=utf-8';
 /**
  * Between liveness heartbeats, on a timer: PostgreSQL may sort for a long while before COPY sends its first
  * row (a large month of official messages), and that wait must not look like a dead worker. Each stored
@@ -84,122 +89,134 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
     const { job, report, filters, reportCtx, fileName, finalKey, finished } = await prepareJob(sql, storage, reportId, 'csv');
     if (finished) return finished;
 
-    const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined);
-    let checkpoint: ExportCheckpoint = start?.checkpoint ?? { cursor: null, parts: 0, rows: 0 };
-    const beat = setInterval(() => ctx.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
+    const params = new QueryParams(reportCtx);
+    const query = report.query(filters, params);
+    const ranged = query.kind === 'keyset' && query.split !== undefined;
+    const start = await resumePoint(sql, reportId, ctx.info.heartbeatDetails as ExportCheckpoint | undefined, ranged);
+    const fields = { reportId, companyId: job.companyId, workflowId: ctx.info.workflowExecution?.workflowId, attempt };
+    if (start) log.info('export resumed', { ...fields, from: start.source, parts: start.checkpoint.parts, rows: start.checkpoint.rows });
+
+    // The status query's progress (operators read it in the Temporal UI): a signal now and then, never
+    // awaited — the record is what the API reads, and a lost signal only leaves the query behind.
+    let totalRows: number | null = null;
+    let toldAt = 0;
+    const tellWorkflow = (rows: number) => {
+      const workflowId = ctx.info.workflowExecution?.workflowId;
+      if (!workflowId || Date.now() - toldAt < PROGRESS_SIGNAL_EVERY_MS) return;
+      toldAt = Date.now();
+      const percent = totalRows ? Math.min(99, Math.floor((rows * 100) / totalRows)) : null;
+      try {
+        ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
+      } catch {
+        // No client (the activity run alone, as by the benchmark): nobody to tell.
+      }
+    };
+    // The total is written before any progress (the sequential export counts it while its rows stream).
+    let counted: Promise<unknown> = Promise.resolve();
+    const setTotal = (total: Promise<number | null>) => {
+      counted = total.then((n) => void (totalRows = n));
+      counted.catch(() => {}); // observed before the first progress, or after the export
+    };
+
+    const sink = new PartSink({
+      storage, prefix: storageKeys.partsPrefix(reportId), partBytes, attempt,
+      onCheckpoint: async (checkpoint) => {
+        ctx.heartbeat(checkpoint);
+        log.debug('export part stored', { ...fields, part: checkpoint.parts, rows: checkpoint.rows });
+        await counted;
+        await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
+                  where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
+        tellWorkflow(checkpoint.rows);
+        if (deps.workerStopping?.()) {
+          log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
+          throw passingFailure('WorkerShutdown', `worker shutting down; the export resumes after part ${checkpoint.parts}`);
+        }
+      },
+    }, start?.checkpoint ?? { cursor: null, parts: 0, bytes: 0, rows: 0 });
+
+    const beat = setInterval(() => ctx.heartbeat(sink.checkpoint), HEARTBEAT_EVERY_MS);
     // A cancellation must stop PostgreSQL's work too, even a COPY that waits on a lock and sends nothing
     // (and so would never see the cancellation): its statements are cancelled on the server.
     const statements = new RunningStatements();
     const stopStatements = () => statements.cancelAll();
     ctx.cancellationSignal.addEventListener('abort', stopStatements);
     try {
-      return await streamToStorage();
+      if (sink.checkpoint.parts === 0) await sink.storeHeader(csvHeader(report.columns));
+      // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
+      const forFormat = (copy: string) => (job.format === 'xlsx' ? withPlainText(copy) : copy);
+      const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId };
+      if (query.kind === 'keyset' && query.split !== undefined) {
+        await exportInRanges(run, query, params, {
+          parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS,
+          aheadBytes: deps.aheadBytes ?? Math.max(2 * partBytes, 4 * 1024 * 1024),
+        });
+      } else {
+        await exportInOrder(run, query, params, start !== null);
+      }
+      await counted;
     } finally {
       clearInterval(beat);
       ctx.cancellationSignal.removeEventListener('abort', stopStatements);
     }
 
-    async function streamToStorage(): Promise<ExportResult> {
-      const fields = { reportId, companyId: job.companyId, workflowId: ctx.info.workflowExecution?.workflowId, attempt };
-      if (start) log.info('export resumed', { ...fields, from: start.source, parts: checkpoint.parts, rows: checkpoint.rows });
-      if (checkpoint.parts === 0) {
-        await storeOrRetry(() => storage.put(storageKeys.part(reportId, 0), csvHeader(report.columns), CSV_TYPE));
-      }
-
-      const params = new QueryParams(reportCtx);
-      const query = report.query(filters, params);
-      // The total (for progress) is counted on another connection while the rows stream: counting first
-      // cost a fifth of an export (docs/performance.md). Progress is first written once it is known.
-      let totalRows: number | null = null;
-      const counting = start ? Promise.resolve() : recordTotal(sql, reportId, query, params, statements).then((n) => void (totalRows = n));
-      counting.catch(() => {}); // observed before the first progress, or after the COPY
-
-      // The status query's progress (operators read it in the Temporal UI): a signal now and then, never
-      // awaited — the record is what the API reads, and a lost signal only leaves the query behind.
-      let toldAt = 0;
-      const tellWorkflow = (rows: number) => {
-        const workflowId = ctx.info.workflowExecution?.workflowId;
-        if (!workflowId || Date.now() - toldAt < PROGRESS_SIGNAL_EVERY_MS) return;
-        toldAt = Date.now();
-        const percent = totalRows ? Math.min(99, Math.floor((rows * 100) / totalRows)) : null;
-        ctx.client.workflow.getHandle(workflowId).signal(progressSignal, { rows, totalRows, percent }).catch(() => {});
-      };
-
-      // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
-      const copySql = await runQuery(async () => {
-        const copy = buildCopySql(query, params, checkpoint.cursor);
-        return job.format === 'xlsx' ? withPlainText(copy) : copy;
-      });
-      const splitter = new CopyRowSplitter(query.kind === 'keyset');
-      const pending = new PartBuffers(partBytes);
-
-      // A part is stored while the next one is read (at most one in flight, so memory stays at two parts);
-      // the checkpoint moves only once its part is stored.
-      let storing: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        await storing;
-        if (pending.length === 0) return;
-        const part = checkpoint.parts + 1;
-        const data = pending.take(); // valid until the next take(), which waits for this part to be stored
-        const next: ExportCheckpoint = { cursor: splitter.lastKey?.split('|') ?? null, parts: part, rows: checkpoint.rows + splitter.rows, attempt };
-        splitter.rows = 0;
-        storing = storePart(part, data, next);
-        storing.catch(() => {}); // observed by the next flush, or after the last one
-      };
-      const storePart = async (part: number, data: Buffer, next: ExportCheckpoint) => {
-        await storeOrRetry(() => storage.put(storageKeys.part(reportId, part), data, CSV_TYPE));
-        checkpoint = next;
-        ctx.heartbeat(checkpoint);
-        log.debug('export part stored', { ...fields, part, rows: checkpoint.rows });
-        await counting;
-        await sql`update reports.reports set progress_rows = ${checkpoint.rows}, export_checkpoint = ${sql.json(checkpoint as never)}
-                  where id = ${reportId} and coalesce((export_checkpoint->>'attempt')::int, 0) <= ${attempt}`;
-        tellWorkflow(checkpoint.rows);
-        if (deps.workerStopping?.()) {
-          log.info('export paused: worker stopping', { ...fields, parts: checkpoint.parts, rows: checkpoint.rows });
-          throw passingFailure('WorkerShutdown', `worker shutting down; the export resumes after part ${part}`);
-        }
-      };
-
-      await runQuery(() =>
-        transaction(sql, 'isolation level repeatable read read only', async (tx) => {
-          await scopeTransaction(tx, params);
-          const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`, statements.track());
-          try {
-            for await (const chunk of stream) {
-              if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-              const rows = splitter.push(chunk);
-              if (rows.length) pending.append(rows);
-              if (pending.length >= partBytes) await flush();
-            }
-          } catch (err) {
-            // Stopped mid-COPY (cancelled, worker stopping, a part not stored): end the COPY so the
-            // transaction rolls back and the connection returns to the pool.
-            await stream.abort();
-            // Nor may a part still being stored land after this attempt has ended: a cancelled report's
-            // cleanup runs right after, and would miss it.
-            await storing.catch(() => {});
-            throw err;
-          }
-          // A COPY cancelled on the server may end its stream quietly: never take that for the file's end.
-          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('the report was deleted');
-          splitter.finish();
-          await flush();
-          await storing;
-        }).finally(() => statements.untrack()),
-      );
-      await counting;
-
-      const sources = Array.from({ length: checkpoint.parts + 1 }, (_, n) => storageKeys.part(reportId, n));
-      const { sizeBytes } = await storeOrRetry(() => storage.compose(sources, finalKey, CSV_TYPE));
-      // The record is the durable proof that the file is complete (see finishedEarlier).
-      await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
-                where id = ${reportId}`;
-      await storage.deletePrefix(storageKeys.partsPrefix(reportId));
-      log.info('export finished', { ...fields, rows: checkpoint.rows, rowsRead: checkpoint.rows - (start?.checkpoint.rows ?? 0), parts: checkpoint.parts, sizeBytes });
-      return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
-    }
+    const { checkpoint } = sink;
+    const { sizeBytes } = await storeOrRetry(() => storage.joinParts(storageKeys.partsPrefix(reportId), sink.count, checkpoint.bytes, finalKey, CSV_TYPE));
+    // The record is the durable proof that the file is complete (see finishedEarlier).
+    await sql`update reports.reports set object_key = ${finalKey}, size_bytes = ${sizeBytes}, row_count = ${checkpoint.rows}
+              where id = ${reportId}`;
+    await storage.deletePrefix(storageKeys.partsPrefix(reportId));
+    log.info('export finished', { ...fields, rows: checkpoint.rows, rowsRead: checkpoint.rows - (start?.checkpoint.rows ?? 0), parts: checkpoint.parts, sizeBytes });
+    return { objectKey: finalKey, fileName, rowCount: checkpoint.rows, sizeBytes };
   }
+}
+
+/**
+ * One COPY, resumable after any stored part: a keyset query restarts after the last stored row's key
+ * (the hidden last column of every row), a whole query (small, aggregated) from the top.
+ */
+async function exportInOrder(run: ExportRun, query: ReportQuery, params: QueryParams, resumed: boolean): Promise<void> {
+  const { sql, sink, statements, signal } = run;
+  // The total (for progress) is counted on another connection while the rows stream: counting first
+  // cost a fifth of an export (docs/performance.md).
+  if (!resumed) run.setTotal(recordTotal(sql, run.reportId, query, params, statements));
+  const copySql = await runQuery(async () => run.forFormat(buildCopySql(query, params, sink.checkpoint.cursor)));
+  const splitter = new CopyRowSplitter(query.kind === 'keyset');
+  let rows = sink.checkpoint.rows;
+  // Where the rows appended so far end: the checkpoint of the part they close.
+  const checkpointHere = (): CheckpointFields => {
+    rows += splitter.rows;
+    splitter.rows = 0;
+    return { cursor: splitter.lastKey?.split('|') ?? null, rows };
+  };
+  const tracked = statements.track();
+  await runQuery(() =>
+    transaction(sql, 'isolation level repeatable read read only', async (tx) => {
+      await scopeTransaction(tx, params);
+      const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`, tracked.onStart);
+      try {
+        for await (const chunk of stream) {
+          if (signal.aborted) throw signal.reason;
+          const lines = splitter.push(chunk);
+          if (lines.length) sink.append(lines);
+          // A part is stored while the next one is read; the checkpoint moves once it is stored.
+          if (sink.full) await sink.store(checkpointHere());
+        }
+      } catch (err) {
+        // Stopped mid-COPY (cancelled, worker stopping, a part not stored): end the COPY so the
+        // transaction rolls back and the connection returns to the pool.
+        await stream.abort();
+        // Nor may a part still being stored land after this attempt has ended: a cancelled report's
+        // cleanup runs right after, and would miss it.
+        await sink.quiet();
+        throw err;
+      }
+      // A COPY cancelled on the server may end its stream quietly: never take that for the file's end.
+      if (signal.aborted) throw new CancelledFailure('the report was deleted');
+      splitter.finish();
+      await sink.store(checkpointHere());
+      await sink.settled();
+    }).finally(tracked.done),
+  );
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -209,13 +226,17 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * (each part is stored before either names it, so both are safe; the record is never throttled).
  */
 async function resumePoint(
-  sql: Sql, reportId: string, heartbeat: ExportCheckpoint | undefined,
+  sql: Sql, reportId: string, heartbeat: ExportCheckpoint | undefined, ranged: boolean,
 ): Promise<{ checkpoint: ExportCheckpoint; source: 'heartbeat' | 'record' } | null> {
   const [row] = await sql<{ checkpoint: ExportCheckpoint | null }[]>`
     select export_checkpoint as checkpoint from reports.reports where id = ${reportId}`;
-  const record = row?.checkpoint ?? null;
-  if (record && record.parts > (heartbeat?.parts ?? 0)) return { checkpoint: record, source: 'record' };
-  return heartbeat && heartbeat.parts > 0 ? { checkpoint: heartbeat, source: 'heartbeat' } : null;
+  // A checkpoint of the other way of exporting (the code changed under a running export) starts it over.
+  const usable = (c: ExportCheckpoint | null | undefined): c is ExportCheckpoint =>
+    !!c && c.parts > 0 && Number.isSafeInteger(c.bytes) && Array.isArray(c.bounds) === ranged;
+  const record = usable(row?.checkpoint) ? row.checkpoint : null;
+  const beat = usable(heartbeat) ? heartbeat : null;
+  if (record && record.parts > (beat?.parts ?? 0)) return { checkpoint: record, source: 'record' };
+  return beat ? { checkpoint: beat, source: 'heartbeat' } : null;
 }
 
 /** On the last attempt the budget allows, a retryable failure becomes final (same type, same user message). */
@@ -240,58 +261,3 @@ async function recordTotal(sql: Sql, reportId: string, query: ReportQuery, param
   return n;
 }
 
-/**
- * The export's running report statements: cancelAll() cancels them in PostgreSQL, each with a cancel
- * request on a connection of its own (the pool may be full of exactly these statements).
- */
-class RunningStatements {
-  private readonly cancels = new Set<() => void>();
-  private tracked?: () => void;
-  private cancelled = false;
-
-  /** Runs one statement, cancellable while it runs. */
-  async run<T>(start: () => PromiseLike<T> & { cancel(): void }): Promise<T> {
-    if (this.cancelled) throw new CancelledFailure('the report was deleted');
-    const statement = start();
-    const cancel = () => cancelQuietly(statement);
-    this.cancels.add(cancel);
-    try {
-      return await statement;
-    } finally {
-      this.cancels.delete(cancel);
-    }
-  }
-
-  /** For a statement that outlives one call (the COPY): registers its cancel until untrack(). */
-  track(): (cancel: () => void) => void {
-    return (cancel) => {
-      this.tracked = cancel;
-      this.cancels.add(cancel);
-      if (this.cancelled) cancel();
-    };
-  }
-
-  untrack(): void {
-    if (this.tracked) this.cancels.delete(this.tracked);
-    this.tracked = undefined;
-  }
-
-  cancelAll(): void {
-    this.cancelled = true;
-    for (const cancel of this.cancels) cancel();
-  }
-}
-
-/** PostgreSQL errors in our SQL or data will fail again: do not retry them. Connection trouble will pass. */
-async function runQuery<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (err instanceof UnscopedQueryError) throw permanentFailure('QueryFailed', `report query refused: ${err.message}`);
-    if (typeof code === 'string' && /^(42|22|2F|0A|44)/.test(code)) {
-      throw permanentFailure('QueryFailed', `report query failed: ${(err as Error).message} (SQLSTATE ${code})`);
-    }
-    throw err;
-  }
-}

@@ -19,6 +19,12 @@ export interface ActivityDeps {
   storage: ReportStorage;
   /** Bytes of CSV per stored part: the unit of checkpointing. */
   partBytes?: number;
+  /** COPYs one split export (service_history) runs at once (EXPORT_PARALLEL_RANGES). */
+  parallelRanges?: number;
+  /** The most rows in one range of a split export: its unit of checkpointing (EXPORT_RANGE_ROWS). */
+  rangeRows?: number;
+  /** Bytes a range read ahead may hold (2 parts, at least 4 MiB, unless a test makes it tiny). */
+  aheadBytes?: number;
   /** Attempts of an export before a retryable failure ends it in ERROR (EXPORT_MAX_ATTEMPTS). */
   maxAttempts?: number;
   /** True once the worker is shutting down: a long export stops at its next checkpoint. */
@@ -43,6 +49,8 @@ export interface ActivityDeps {
   workflows?: ReportWorkflows;
   /** MAX_PROCESSING_PER_COMPANY, for scheduled runs (they wait, rather than fail, at the limit). */
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** Seconds a scheduled run waits before asking again at the limit (30 unless a test shortens it). */
   scheduleLimitWaitSeconds?: number;
 }

@@ -18,6 +18,8 @@ export interface ScheduledRunDeps {
   /** The worker's client: runs start report workflows, and remove a Temporal Schedule whose record is gone. */
   workflows?: ReportWorkflows;
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** Seconds a run waits before asking again when its company is at its processing limit. */
   scheduleLimitWaitSeconds?: number;
 }
@@ -51,7 +53,7 @@ export function createScheduledRunActivities(deps: ScheduledRunDeps) {
       if (!user || !report) return fail(row, 'O autor ou o tipo deste agendamento não existe mais. Edite o agendamento.');
       try {
         const { report: created } = await createReport(
-          { sql, storage: deps.storage, workflows, maxProcessingPerCompany: deps.maxProcessingPerCompany, log: (msg, f) => deps.log?.info(msg, f) },
+          { sql, storage: deps.storage, workflows, maxProcessingPerCompany: deps.maxProcessingPerCompany, heavyReportDays: deps.heavyReportDays, log: (msg, f) => deps.log?.info(msg, f) },
           user, report, row.filters,
           // One report per run, however often this activity is retried: the run's id is the Idempotency-Key.
           { idempotencyKey: `schedule-run:${activityInfo().workflowExecution?.runId ?? scheduleId}`, schedule: { id: row.id, name: row.name }, memo: { scheduleId: row.id }, format: row.format as ReportFormat },

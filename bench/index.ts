@@ -8,10 +8,12 @@
  *   --messages N      messages of the exported month (default 1,000,000)
  *   --rss-messages N  rows of the export during which the worker's RSS is sampled (default 5,000,000; 0 skips)
  *   --reps N          repetitions of each throughput measurement (default 5)
- *   --only LIST       a subset of: export,activity,latency,load,pdf,statistics,xlsx,rss (default all)
+ *   --official-rows N official messages of the month for the `official` section (default 3,000,000)
+ *   --only LIST       a subset of: export,activity,latency,load,pdf,statistics,xlsx,rss,official,neighbour (default all)
+ *   --neighbour-messages N  messages of each of the 4 exporting companies in the `neighbour` section (default 1,000,000)
  *   --data-dir DIR    keep the PostgreSQL cluster (and its seeded databases) there between runs
  *   --out FILE        where to write the results (default docs/performance.md; "-" writes nothing)
- *   --profile DIR     run the worker with `node --cpu-prof` and write its profile to DIR
+ *   --profile DIR     run the worker and the API with `node --cpu-prof` and write their profiles to DIR/worker, DIR/api
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { signToken } from '../src/api/auth';
 import { connect } from '../src/db/connection';
 import { startLocalPostgres } from '../dev/local-postgres';
@@ -30,13 +33,14 @@ import { buildCountSql, QueryParams, type KeysetQuery } from '../src/reports/que
 import { LocalStorage } from '../src/storage/local';
 import { ApiClient } from './api-client';
 import { workbookBench } from './xlsx';
+import { OFFICIAL_TYPE, officialDatabase, officialPlan, officialRuns } from './official';
 import { HISTORY_TYPE, baselineCopySql, rawCopySql, removeAllReportFiles, runActivityAlone, runBaselineCopy, type Run } from './export';
 import { MB, cpuBusy, cpuSecondsOf, fmt, loadNow, median, percentile, sampleRss } from './measure';
 import {
   MONTH, ROOT, freePort, seededDatabase, serviceEnv, startTsProcess, waitForOutput, type ChildService, type SeededDatabase,
 } from './services';
 
-const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'statistics', 'xlsx', 'rss'] as const;
+const SECTIONS = ['export', 'activity', 'latency', 'load', 'pdf', 'statistics', 'xlsx', 'rss', 'official', 'neighbour'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -45,7 +49,8 @@ function options() {
   const { values } = parseArgs({
     options: {
       messages: { type: 'string' }, 'rss-messages': { type: 'string' }, reps: { type: 'string' },
-      only: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' },
+      only: { type: 'string' }, 'official-rows': { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' },
+      'neighbour-messages': { type: 'string' },
     },
   });
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
@@ -59,6 +64,8 @@ function options() {
   return {
     messages: int('messages', values.messages, 1_000_000, 1000),
     rssMessages: int('rss-messages', values['rss-messages'], 5_000_000, 0),
+    officialRows: int('official-rows', values['official-rows'], 3_000_000, 1),
+    neighbourMessages: int('neighbour-messages', values['neighbour-messages'], 1_000_000, 1000),
     reps: int('reps', values.reps, 5, 1),
     only: new Set(only as Section[]),
     dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : undefined,
@@ -99,27 +106,37 @@ async function main(): Promise<void> {
     results.machine['CPU busy before the benchmark started (others)'] = `${fmt(othersBusy * 100)} % of 2 cores over 2 s, 1-min load average ${loadNow().toFixed(2)}`;
 
     const jwtSecret = randomUUID();
-    const startModule = async (db: SeededDatabase, name: string): Promise<Module> => {
+    const startModule = async (
+      db: SeededDatabase, name: string, extraEnv: Record<string, string> = {}, secondWorkerEnv?: Record<string, string>,
+    ): Promise<Module> => {
       const filesDir = path.join(scratch, `files-${name}`);
-      const env = serviceEnv({
-        databaseUrl: db.url, temporalAddress: temporal.address, taskQueue: `bench-${name}-${randomUUID()}`, filesDir, jwtSecret,
-        port: await freePort(),
-      });
-      const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
-      const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, [...workerNodeArgs(), ...profile]);
-      const api = startTsProcess('src/server.ts', { ...env, LOG_LEVEL: 'info' });
-      await Promise.all([waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000)]);
+      const env = {
+        ...serviceEnv({
+          databaseUrl: db.url, temporalAddress: temporal.address, taskQueue: `bench-${name}-${randomUUID()}`, filesDir, jwtSecret,
+          port: await freePort(),
+        }),
+        ...extraEnv,
+      };
+      const profile = (who: string) => (opts.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.profile, who)] : []);
+      const worker = startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info' }, [...workerNodeArgs(), ...profile('worker')]);
+      const api = startTsProcess('src/server.ts', { ...env, LOG_LEVEL: 'info' }, profile('api'));
+      // A second worker process on the same queues (e.g. WORKER_TASK_QUEUES=heavy beside a `main` one).
+      const second = secondWorkerEnv && startTsProcess('src/worker.ts', { ...env, LOG_LEVEL: 'info', ...secondWorkerEnv }, workerNodeArgs());
+      await Promise.all([
+        waitForOutput(worker, /worker polling/, 180_000), waitForOutput(api, /api listening/, 60_000),
+        second && waitForOutput(second, /worker polling/, 180_000),
+      ]);
       const client = new ApiClient(env.PUBLIC_URL, signToken(jwtSecret, { id: db.adminUserId, companyId: db.companyId }));
       return {
         db, worker, api, client, filesDir,
         async stop() {
-          await Promise.all([api.stop(), worker.stop()]);
+          await Promise.all([api.stop(), worker.stop(), second?.stop()]);
           rmSync(filesDir, { recursive: true, force: true });
         },
       };
     };
 
-    const needsMain = [...opts.only].some((s) => s !== 'rss');
+    const needsMain = [...opts.only].some((s) => s !== 'rss' && s !== 'official' && s !== 'neighbour');
     if (needsMain) {
       const db = await seededDatabase(pg.url, opts.messages, log);
       stops.push(() => db.sql.end());
@@ -147,6 +164,21 @@ async function main(): Promise<void> {
       const mod = await startModule(db, 'rss');
       stops.push(() => mod.stop());
       await workerMemory(mod, results);
+      await mod.stop();
+      stops.pop();
+    }
+    if (opts.only.has('neighbour')) {
+      // Five companies: the four biggest export their month, the smallest asks for ~100-row summaries.
+      const db = await seededDatabase(pg.url, opts.neighbourMessages * 5, log, 5);
+      stops.push(() => db.sql.end());
+      await noisyNeighbour(db, (name, env, second) => startModule(db, name, env, second), jwtSecret, temporal.address, results);
+    }
+    if (opts.only.has('official')) {
+      const db = await officialDatabase(pg.url, opts.officialRows, log);
+      stops.push(() => db.sql.end());
+      const mod = await startModule(db, 'official');
+      stops.push(() => mod.stop());
+      await officialFirstByte(opts, mod, results);
     }
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err) => log(`stop: ${String(err)}`));
@@ -198,11 +230,13 @@ async function exportThroughput(opts: Opts, mod: Module, results: Results): Prom
   const pairs: Record<'e2e' | 'activity', [copy: Run, run: Run][]> = { e2e: [], activity: [] };
   const loadBefore = loadNow();
   const workerCpu: number[] = [];
+  const firstBytes: number[] = [];
   let workerPeak = 0;
   const runExport = async (): Promise<Run> => {
     const cpu = cpuSecondsOf(mod.worker.pid);
     const sampler = sampleRss(mod.worker.pid, 50);
-    const { seconds, report } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 50);
+    const { seconds, report, firstByteSeconds } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 50, { filesDir: mod.filesDir });
+    if (firstByteSeconds !== null) firstBytes.push(firstByteSeconds);
     workerPeak = Math.max(workerPeak, sampler.stop().peak);
     workerCpu.push(cpuSecondsOf(mod.worker.pid) - cpu);
     removeAllReportFiles(mod.filesDir);
@@ -256,6 +290,7 @@ async function exportThroughput(opts: Opts, mod: Module, results: Results): Prom
       value: `${median(vsRaw).toFixed(2)}× (median of ${vsRaw.length} pairs: ${vsRaw.map((x) => x.toFixed(2)).join(', ')})`,
     });
     results.lines.push({ section, what: 'ratio formatted COPY time / end-to-end time (the costs of the statement stay visible)', value: r.text });
+    if (firstBytes.length) results.lines.push({ section, what: 'first byte (POST → first rows on disk)', value: `${median(firstBytes).toFixed(2)} s (median of ${firstBytes.length})` });
     results.lines.push({ section, what: 'worker process CPU per export (user + system)', value: `${median(workerCpu).toFixed(2)} s (median)` });
     results.lines.push({ section, what: 'worker peak RSS during these exports', value: `${fmt(workerPeak / MB)} MB` });
   }
@@ -301,11 +336,12 @@ async function workerMemory(mod: Module, results: Results): Promise<void> {
   await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters: { from: MONTH.from, to: MONTH.from } }, 50);
   removeAllReportFiles(mod.filesDir);
   const copy = await runBaselineCopy(psqlBinary(), db.url, baselineCopySql(db.companyId, timezone, filters), path.join(mod.filesDir, 'baseline.csv'), rows);
+  const raw = await runBaselineCopy(psqlBinary(), db.url, rawCopySql(db.companyId, timezone, MONTH.from, MONTH.to), path.join(mod.filesDir, 'baseline.csv'), rows);
   log(`rss: exporting ${fmt(rows)} rows, sampling the worker (pid ${mod.worker.pid}) every 50 ms`);
   const cpu = cpuSecondsOf(mod.worker.pid);
   const sampler = sampleRss(mod.worker.pid, 50);
   const loadBefore = loadNow();
-  const { seconds, report } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 200);
+  const { seconds, report, firstByteSeconds } = await mod.client.createAndWait('/api/reports', { type: HISTORY_TYPE, filters }, 200, { filesDir: mod.filesDir });
   const { peak, first, samples } = sampler.stop();
   const workerCpu = cpuSecondsOf(mod.worker.pid) - cpu;
   results.load.push(['worker memory', Math.max(loadBefore, loadNow())]);
@@ -317,10 +353,37 @@ async function workerMemory(mod: Module, results: Results): Promise<void> {
     section, what: 'that export end to end',
     value: `${seconds.toFixed(1)} s, ${fmt(report.rowCount! / seconds)} rows/s, ${fmt(report.sizeBytes! / MB / seconds, 1)} MB/s; worker CPU ${workerCpu.toFixed(1)} s`,
   });
+  results.lines.push({ section, what: 'first byte (POST → first rows on disk)', value: firstByteSeconds === null ? 'not seen' : `${firstByteSeconds.toFixed(2)} s`, target: '< 5 s', met: firstByteSeconds !== null && firstByteSeconds < 5 });
   results.lines.push({
-    section, what: 'COPY of the same rows to a file, run just before',
+    section, what: 'raw COPY (the baseline 1.00) of the same rows to a file, run just before',
+    value: `${raw.seconds.toFixed(1)} s, ${fmt(rows / raw.seconds)} rows/s (ratio raw COPY / end to end ${(raw.seconds / seconds).toFixed(2)}×, one pair)`,
+  });
+  results.lines.push({
+    section, what: "formatted COPY (the module's own statement) of the same rows, run just before",
     value: `${copy.seconds.toFixed(1)} s, ${fmt(rows / copy.seconds)} rows/s (ratio ${(copy.seconds / seconds).toFixed(2)}×, one pair)`,
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2b. Mensagens Oficial over a large month: how soon its first rows are on disk.
+
+async function officialFirstByte(opts: Opts, mod: Module, results: Results): Promise<void> {
+  const plan = await officialPlan(mod.db);
+  log(`official: plan ${plan}; warming up with a one-day export`);
+  await mod.client.createAndWait('/api/reports', { type: OFFICIAL_TYPE, filters: { from: MONTH.from, to: MONTH.from } }, 50);
+  removeAllReportFiles(mod.filesDir);
+  const loadBefore = loadNow();
+  const runs = await officialRuns(mod.client, mod.filesDir, Math.min(opts.reps, 3));
+  results.load.push(['official messages', Math.max(loadBefore, loadNow())]);
+  removeAllReportFiles(mod.filesDir);
+  const firstBytes = runs.map((r) => r.firstByte ?? Infinity);
+  const section = `Mensagens Oficial (${fmt(runs[0].rows)} official messages in one month, POST → READY)`;
+  results.lines.push({ section, what: 'plan of its statement', value: plan });
+  results.lines.push({
+    section, what: 'first byte (POST → first rows on disk)', target: '< 5 s', met: median(firstBytes) < 5,
+    value: `${median(firstBytes).toFixed(2)} s (median; runs ${firstBytes.map((x) => x.toFixed(2)).join(', ')})`,
+  });
+  results.lines.push({ section, what: 'POST → READY', value: `${median(runs.map((r) => r.seconds)).toFixed(2)} s (median of ${runs.length})` });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -355,12 +418,23 @@ async function smallReportLatency(mod: Module, results: Results): Promise<void> 
 // ---------------------------------------------------------------------------------------------------------
 // 4. API under load: GET /api/reports at 200 requests/s for 10 s, from autocannon in its own process.
 
+/** Reports the list holds at least (the full run leaves 16: 7 exports, 7 small reports, 2 PDFs), so `--only load` lists as many. */
+const LISTED_REPORTS = 16;
+
 async function apiUnderLoad(mod: Module, results: Results): Promise<void> {
-  const [{ n }] = await mod.db.sql<{ n: number }[]>`select count(*)::int as n from reports.reports where company_id = ${mod.db.companyId}`;
+  const count = async () =>
+    (await mod.db.sql<{ n: number }[]>`select count(*)::int as n from reports.reports where company_id = ${mod.db.companyId}`)[0].n;
+  // Made up with one-day reports of three types (retention keeps the newest 7 of each type).
+  const oneDay = { from: MONTH.from, to: MONTH.from };
+  for (const type of ['ticket_summary', 'service_summary', 'service_history']) {
+    for (let i = 0; i < 7 && (await count()) < LISTED_REPORTS; i++) await mod.client.createAndWait('/api/reports', { type, filters: oneDay }, 20);
+  }
+  const n = await count();
   log(`load: GET /api/reports (${n} reports listed) at 200 req/s for 10 s`);
   const cli = require.resolve('autocannon/autocannon.js');
   const args = [cli, '--json', '-c', '10', '-R', '200', '-d', '10', '-H', `authorization=Bearer ${mod.client.token}`, `${mod.client.baseUrl}/api/reports`];
   const loadBefore = loadNow();
+  const apiCpu = cpuSecondsOf(mod.api.pid);
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -368,6 +442,7 @@ async function apiUnderLoad(mod: Module, results: Results): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`autocannon exited with ${code}`))));
   });
+  const apiCpuSeconds = cpuSecondsOf(mod.api.pid) - apiCpu;
   results.load.push(['API under load', Math.max(loadBefore, loadNow())]);
   const r = JSON.parse(out) as {
     latency: { p50: number; p99: number; max: number }; requests: { total: number; average: number };
@@ -379,6 +454,8 @@ async function apiUnderLoad(mod: Module, results: Results): Promise<void> {
   results.lines.push({ section, what: 'p50 latency', value: `${fmt(r.latency.p50)} ms` });
   results.lines.push({ section, what: 'p99 latency', value: `${fmt(r.latency.p99)} ms (max ${fmt(r.latency.max)} ms)`, target: '< 50 ms', met: r.latency.p99 < 50 });
   results.lines.push({ section, what: 'errors (errors + timeouts + non-2xx)', value: String(errors), target: '0', met: errors === 0 });
+  // Less sensitive to the shared machine's load than the latencies: what one request costs the API process.
+  results.lines.push({ section, what: 'API process CPU per request (user + system)', value: `${(apiCpuSeconds * 1000 / r.requests.total).toFixed(2)} ms` });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -475,6 +552,128 @@ async function serviceStatisticsTimes(opts: Opts, mod: Module, results: Results)
   results.lines.push({ section, what: 'timeBasis calendar (means, medians, P90, target share)', value: show(times.calendar) });
   results.lines.push({ section, what: 'timeBasis business (3 reports.business_seconds_in calls per tracking)', value: show(times.business) });
   results.lines.push({ section, what: 'ratio business / calendar', value: `${(median(times.business) / median(times.calendar)).toFixed(2)}×` });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 7. No noisy neighbour: a fifth company's ~100-row ticket_summary while four others export their month.
+
+async function noisyNeighbour(
+  db: SeededDatabase, start: (name: string, env?: Record<string, string>, secondWorkerEnv?: Record<string, string>) => Promise<Module>, jwtSecret: string,
+  temporalAddress: string, results: Results,
+): Promise<void> {
+  const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  const companies = await db.sql<{ id: number; admin: number; messages: number }[]>`
+    select c.id, (select min(u.id) from public.users u where u.company_id = c.id and u.profile = 'admin' and u.deleted_at is null) as admin,
+      (select count(*)::int from public.messages m where m.company_id = c.id
+         and m.created_at >= (${MONTH.from}::date)::timestamp at time zone c.timezone
+         and m.created_at < (${MONTH.to}::date + 1)::timestamp at time zone c.timezone) as messages
+    from public.companies c order by messages desc, c.id`;
+  const heavy = companies.slice(0, 4);
+  const small = companies.at(-1)!;
+  const [pick] = await db.sql<{ day: string; queueId: number; status: string; n: number }[]>`
+    select to_char(t.created_at at time zone c.timezone, 'YYYY-MM-DD') as day, t.queue_id as "queueId", t.status, count(*)::int as n
+    from public.tickets t join public.companies c on c.id = t.company_id
+    where t.company_id = ${small.id} and t.queue_id is not null
+      and t.created_at >= ${new Date(MONTH.now.getTime() - MONTH.days * 86_400_000)}
+    group by 1, 2, 3 order by abs(count(*) - 100), 1, 2, 3 limit 1`;
+  const smallFilters = { from: pick.day, to: pick.day, queueIds: [pick.queueId], statuses: [pick.status] };
+  const month = { type: HISTORY_TYPE, filters: { from: MONTH.from, to: MONTH.to } };
+  const section = `No noisy neighbour (ticket_summary of ${pick.n} rows of a fifth company, POST → READY polled every 5 ms, ` +
+    `while 4 companies export their month of service_history: ${heavy.map((c) => fmt(c.messages)).join(', ')} rows)`;
+  log(`neighbour: small company ${small.id} ${JSON.stringify(smallFilters)} (${pick.n} rows); exporting companies ${heavy.map((c) => `${c.id} (${fmt(c.messages)} rows)`).join(', ')}`);
+
+  // The module as configured (heavy queue, 2 heavy slots), then without a heavy queue (HEAVY_REPORT_DAYS
+  // beyond any period: every export on the main queue), so the figure shows what the split buys.
+  const variants: [label: string, env: Record<string, string>, secondWorker?: Record<string, string>][] = [
+    ['heavy queue (defaults: WORKER_HEAVY_SLOTS 2, WORKER_HEAVY_DB_POOL 6)', {}],
+    ['heavy queue, WORKER_HEAVY_SLOTS 1', { WORKER_HEAVY_SLOTS: '1' }],
+    ['heavy queue in a worker process of its own (WORKER_TASK_QUEUES main + heavy)', { WORKER_TASK_QUEUES: 'main' }, { WORKER_TASK_QUEUES: 'heavy' }],
+    ['no heavy queue (HEAVY_REPORT_DAYS=366: the exports share the main queue\'s 8 slots)', { HEAVY_REPORT_DAYS: '366' }],
+  ];
+  for (const [label, env, secondWorker] of variants) {
+    const mod = await start(`neighbour-${variants.findIndex(([l]) => l === label)}`, env, secondWorker);
+    try {
+      const client = (c: { id: number; admin: number }) => new ApiClient(mod.client.baseUrl, signToken(jwtSecret, { id: c.admin, companyId: c.id }));
+      const smallClient = client(small);
+      const smallRuns: { ms: number; id: string }[] = [];
+      const runSmall = async () => {
+        const { seconds, report } = await smallClient.createAndWait('/api/reports', { type: 'ticket_summary', filters: smallFilters }, 5);
+        smallRuns.push({ ms: seconds * 1000, id: report.id });
+        return seconds * 1000;
+      };
+      log(`neighbour [${label}]: warming up`);
+      for (let i = 0; i < 2; i++) await runSmall();
+      await client(heavy[0]).createAndWait('/api/reports', { type: HISTORY_TYPE, filters: { from: MONTH.from, to: MONTH.from } }, 50);
+      const quiet: number[] = [];
+      for (let i = 0; i < 10; i++) quiet.push(await runSmall());
+      removeAllReportFiles(mod.filesDir);
+
+      // Each exporting company asks for its month again as soon as the last one is READY, until the small
+      // reports are done: four months are always being exported (or waiting for a heavy slot).
+      let done = false;
+      const exports: number[] = [];
+      const loops = heavy.map(async (c) => {
+        const api = client(c);
+        while (!done) {
+          const { seconds } = await api.createAndWait('/api/reports', month, 100);
+          exports.push(seconds);
+          rmSync(path.join(mod.filesDir, 'reports', String(c.id)), { recursive: true, force: true });
+        }
+      });
+      const loadBefore = loadNow();
+      // Let all four start (and the first ones reach their COPY) before measuring.
+      await new Promise((r) => setTimeout(r, 2000));
+      const busy: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        busy.push(await runSmall());
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      done = true;
+      await Promise.all(loops);
+      const load = Math.max(loadBefore, loadNow());
+      results.load.push([`neighbour, ${label.split(' (')[0]}`, load]);
+      removeAllReportFiles(mod.filesDir);
+      const p95 = percentile(busy, 95);
+      // Where the slowest of them spent its time, from its Temporal history.
+      const slowest = smallRuns.slice(-busy.length).sort((a, b) => b.ms - a.ms)[0];
+      const stages = await historyStages(temporalClient, `report-${slowest.id}`);
+      results.notes.push(`${label}: the slowest small report while the exports ran (${fmt(slowest.ms)} ms POST → READY seen): ${stages}.`);
+      log(`neighbour [${label}]: quiet p50 ${fmt(percentile(quiet, 50))} ms; busy p50 ${fmt(percentile(busy, 50))} ms p95 ${fmt(p95)} ms; ${exports.length} exports, median ${median(exports).toFixed(1)} s; load ${load.toFixed(2)}`);
+      results.lines.push({ section, what: `${label}: alone, p50 / p95 (10 runs)`, value: `${fmt(percentile(quiet, 50))} / ${fmt(percentile(quiet, 95))} ms` });
+      results.lines.push({ section, what: `${label}: while the 4 exports run, p50`, value: `${fmt(percentile(busy, 50))} ms (20 runs; max ${fmt(Math.max(...busy))} ms)` });
+      results.lines.push({ section, what: `${label}: while the 4 exports run, p95`, value: `${fmt(p95)} ms`, target: '< 2 s', met: p95 < 2000 });
+      results.lines.push({ section, what: `${label}: the month exports meanwhile (POST → READY, waiting for a slot included)`, value: `${exports.length} exports, median ${median(exports).toFixed(1)} s` });
+    } finally {
+      await mod.stop();
+    }
+  }
+  await temporalClient.connection.close();
+}
+
+/** A report run's stages from its history: time waiting for a worker to take each task, and time in it. */
+async function historyStages(client: Client, workflowId: string): Promise<string> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
+  const start = ms(events[0]);
+  const scheduled = new Map<number, { at: number; name: string }>();
+  const parts: string[] = [];
+  for (const e of events) {
+    const id = Number(e.eventId);
+    if (e.workflowTaskScheduledEventAttributes) scheduled.set(id, { at: ms(e), name: 'workflow task' });
+    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { at: ms(e), name: e.activityTaskScheduledEventAttributes.activityType!.name! });
+    const started = e.workflowTaskStartedEventAttributes ?? e.activityTaskStartedEventAttributes;
+    if (started) {
+      const s = scheduled.get(Number(started.scheduledEventId));
+      if (s) parts.push(`${s.name} waited ${ms(e) - s.at} ms`);
+    }
+    const done = e.workflowTaskCompletedEventAttributes ?? e.activityTaskCompletedEventAttributes;
+    if (done) {
+      const s = scheduled.get(Number(done.scheduledEventId));
+      const startedAt = events.find((x) => Number(x.eventId) === Number(done.startedEventId));
+      if (s && startedAt) parts.push(`ran ${ms(e) - ms(startedAt)} ms`);
+    }
+  }
+  return `${parts.join(', ')}; started → closed ${ms(events.at(-1)!) - start} ms`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

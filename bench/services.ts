@@ -21,27 +21,16 @@ export type SeededDatabase = { url: string; sql: Sql; companyId: number; adminUs
  * size (so `--data-dir` can keep it between runs).
  */
 export async function seededDatabase(
-  adminUrl: string, messages: number, log: (m: string) => void,
+  adminUrl: string, messages: number, log: (m: string) => void, companies = 1,
 ): Promise<SeededDatabase> {
-  const name = `bench_${messages}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  let exists: boolean;
-  try {
-    exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
-    if (!exists) await admin`create database ${admin(name)}`;
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const sql = connect(url.toString(), { max: 4 });
-  await migrate(sql);
+  const name = companies === 1 ? `bench_${messages}` : `bench_${companies}x_${messages}`;
+  const { url, sql } = await benchDatabase(adminUrl, name);
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from public.companies`;
   let reused = n > 0;
   if (!reused) {
     const started = Date.now();
     log(`seeding ${messages.toLocaleString('en')} messages into ${name}`);
-    const summary: SeedSummary = await seed(sql, { companies: 1, messages, seed: 7, days: MONTH.days, now: MONTH.now });
+    const summary: SeedSummary = await seed(sql, { companies, messages, seed: 7, days: MONTH.days, now: MONTH.now });
     log(`seeded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s (${summary.counts.messages} messages)`);
     await sql`vacuum analyze`;
     reused = false;
@@ -52,6 +41,22 @@ export async function seededDatabase(
     select id, company_id as "companyId" from public.users
     where profile = 'admin' and deleted_at is null order by id limit 1`;
   return { url: url.toString(), sql, companyId: admin1.companyId, adminUserId: admin1.id, reused };
+}
+
+/** A database of the benchmark's cluster, made (and migrated) when missing: kept with --data-dir. */
+export async function benchDatabase(adminUrl: string, name: string): Promise<{ url: URL; sql: Sql }> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+    if (!exists) await admin`create database ${admin(name)}`;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const sql = connect(url.toString(), { max: 4 });
+  await migrate(sql);
+  return { url, sql };
 }
 
 export type ChildService = {

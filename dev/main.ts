@@ -42,8 +42,12 @@ async function main(): Promise<void> {
     databaseUrl = await pg.createDatabase('reports').catch(() => pg.url.replace(/\/postgres$/, '/reports'));
     embeddedDatabase = true;
   }
-  const sql = connect(databaseUrl);
+  const sql = connect(databaseUrl, { max: config.apiDbPool });
   stops.push(() => sql.end());
+  // The worker's pools, as `npm run start:worker` has them (the API keeps the first).
+  const workerSql = connect(databaseUrl, { max: config.worker.dbPool });
+  const heavySql = connect(databaseUrl, { max: config.worker.heavyDbPool });
+  stops.push(() => Promise.all([workerSql.end(), heavySql.end()]));
 
   if (config.migrate) {
     const applied = await migrate(sql, say);
@@ -83,10 +87,13 @@ async function main(): Promise<void> {
   if (storage instanceof GcsStorage && config.storage.kind === 'gcs' && config.storage.emulatorHost) await ensureBucket(storage);
 
   const { worker, connection } = await createReportWorker({
-    sql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+    sql: workerSql, storage, address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
     chromiumPath: config.chromiumPath, partBytes: config.export.partBytes, maxAttempts: config.export.maxAttempts,
+    parallelRanges: config.export.parallelRanges, rangeRows: config.export.rangeRows,
     webhookRules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds,
-    maxProcessingPerCompany: config.maxProcessingPerCompany, mail: { ...config.mail, smtpUrl }, log,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, heavyReportDays: config.heavyReportDays, mail: { ...config.mail, smtpUrl }, log,
+    maxConcurrentActivityTaskExecutions: config.worker.slots,
+    heavy: { maxConcurrentActivityTaskExecutions: config.worker.heavySlots, sql: heavySql },
   });
   const workerDone = worker.run();
   const schedule = await ensureRetentionScheduleAt(

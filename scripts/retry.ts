@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   try {
     const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
     const retried = await retryReport(
-      { sql, workflows, storage, log: log.info, maxProcessingPerCompany: config.maxProcessingPerCompany }, reportId);
+      { sql, workflows, storage, log: log.info, maxProcessingPerCompany: config.maxProcessingPerCompany, heavyReportDays: config.heavyReportDays }, reportId);
     console.log(JSON.stringify(retried));
     return 0;
   } finally {

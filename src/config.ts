@@ -37,12 +37,21 @@ const envSchema = z.object({
   EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   EVENT_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).max(100_000).default(200),
   METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port, e.g. 127.0.0.1:9464'),
+  EXPORT_PARALLEL_RANGES: z.coerce.number().int().min(1).max(16).default(2),
+  EXPORT_RANGE_ROWS: z.coerce.number().int().min(1000).max(10_000_000).default(50_000),
   EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(10),
   SMTP_URL: optionalString,
   MAIL_FROM: optionalString,
   MAILPIT_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  HEAVY_REPORT_DAYS: z.coerce.number().int().min(0).max(366).default(7),
+  WORKER_TASK_QUEUES: z.enum(['all', 'main', 'heavy']).default('all'),
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(8),
+  WORKER_HEAVY_SLOTS: z.coerce.number().int().min(1).max(100).default(2),
+  WORKER_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
+  WORKER_HEAVY_DB_POOL: z.coerce.number().int().min(1).max(1000).optional(),
+  API_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
   DELIVERY_RETRY_DELAYS: optionalString.pipe(
     z.string().regex(/^\d+(\s*,\s*\d+){0,19}$/, 'comma-separated whole seconds, at most 20, e.g. 5,300,1800').optional(),
   ),
@@ -83,7 +92,7 @@ export type Config = {
   /** Where the embedded default keeps its PostgreSQL cluster, Temporal SQLite file and files. */
   dataDir: string;
   /** CSV exports: bytes per stored part (the checkpoint interval) and attempts before ERROR. */
-  export: { partBytes: number; maxAttempts: number };
+  export: { partBytes: number; maxAttempts: number; parallelRanges: number; rangeRows: number };
   /** Deliveries: where webhooks may go (checked at registration and every send), and the waits between attempts. */
   delivery: { allowPrivate: boolean; httpsOnly: boolean; retryDelaysSeconds: number[] };
   /** Schedules' mails: SMTP_URL (unset: the embedded default starts Mailpit) and MAIL_FROM. */
@@ -92,7 +101,29 @@ export type Config = {
   mailpitUiPort: number;
   /** Runs of report schedules due at the same minute start spread over up to this many seconds. */
   scheduleJitterSeconds: number;
+  /**
+   * A report of a type with a row per message or event whose period spans more than this many days (or that
+   * has no period) is heavy: its export runs on `<taskQueue>-heavy` (src/reports/lanes.ts, docs/operations.md).
+   */
+  heavyReportDays: number;
+  /**
+   * A worker's budgets: activities at once on the task queue (small reports, records, deliveries) and on the
+   * heavy one, and the PostgreSQL connections of each (separate pools: heavy exports cannot take them all).
+   */
+  worker: { queues: 'all' | 'main' | 'heavy'; slots: number; heavySlots: number; dbPool: number; heavyDbPool: number };
+  /** Connections of the API process's pool. */
+  apiDbPool: number;
 };
+
+/**
+ * The most connections one export holds at once: a split export's EXPORT_PARALLEL_RANGES COPYs and a
+ * checkpoint's update (activities/export-ranges.ts); a single COPY, its concurrent count and an update
+ * (activities/export-csv.ts) take at most 3. A heavy pool below WORKER_HEAVY_SLOTS × this could leave every
+ * export holding its transactions while waiting for another connection.
+ */
+export function connectionsPerExport(parallelRanges: number): number {
+  return Math.max(3, parallelRanges + 1);
+}
 
 export class ConfigError extends Error {}
 
@@ -124,6 +155,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `${MIN_PRODUCTION_SECRET_BYTES} (e.g. \`openssl rand -hex 32\`). A placeholder is never a secret.`,
     );
   }
+  const perExport = connectionsPerExport(e.EXPORT_PARALLEL_RANGES);
+  const heavyDbPool = e.WORKER_HEAVY_DB_POOL ?? e.WORKER_HEAVY_SLOTS * perExport;
+  if (heavyDbPool < e.WORKER_HEAVY_SLOTS * perExport) {
+    throw new ConfigError(
+      `WORKER_HEAVY_DB_POOL is ${heavyDbPool}; WORKER_HEAVY_SLOTS=${e.WORKER_HEAVY_SLOTS} with EXPORT_PARALLEL_RANGES=${e.EXPORT_PARALLEL_RANGES} ` +
+        `needs at least ${e.WORKER_HEAVY_SLOTS * perExport} (${perExport} connections per export at once)`,
+    );
+  }
   if (e.STORAGE === 'gcs' && !e.GCS_BUCKET) {
     throw new ConfigError('GCS_BUCKET is required when STORAGE=gcs');
   }
@@ -153,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStreams: { perUser: e.EVENT_STREAMS_PER_USER, perCompany: e.EVENT_STREAMS_PER_COMPANY },
     migrate: e.MIGRATE === 'true',
     dataDir,
-    export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS },
+    export: { partBytes: e.EXPORT_PART_BYTES, maxAttempts: e.EXPORT_MAX_ATTEMPTS, parallelRanges: e.EXPORT_PARALLEL_RANGES, rangeRows: e.EXPORT_RANGE_ROWS },
     delivery: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === 'true' : !production,
       httpsOnly: production,
@@ -162,6 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : DEFAULT_RETRY_DELAYS_SECONDS,
     },
     scheduleJitterSeconds: e.SCHEDULE_JITTER_SECONDS,
+    heavyReportDays: e.HEAVY_REPORT_DAYS,
+    worker: { queues: e.WORKER_TASK_QUEUES, slots: e.WORKER_ACTIVITY_SLOTS, heavySlots: e.WORKER_HEAVY_SLOTS, dbPool: e.WORKER_DB_POOL, heavyDbPool },
+    apiDbPool: e.API_DB_POOL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     mailpitUiPort: e.MAILPIT_UI_PORT,
   };

@@ -1,6 +1,7 @@
 // Prometheus metrics of the reports module (GET /metrics, docs/operations.md "Metrics"). One registry per
 // process: the API counts reports started; the worker's activities count reports finished, their duration
 // and rows. With `npm start` (and in tests) both run in one process and /metrics shows all of them.
+import { createServer } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
@@ -50,7 +51,6 @@ export const metricsHandler = async (_req: unknown, res: { type(t: string): { se
  * that the public port does not tell the world how many reports of which type run (the production setting).
  */
 export async function serveMetrics(address: string): Promise<{ url: string; close(): Promise<void> }> {
-  const { createServer } = await import('node:http');
   const { host, port } = parseHostPort(address);
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {

@@ -23,7 +23,7 @@ export async function runApi(
   });
   const app = buildApp({
     sql: deps.sql, storage: deps.storage, workflows, jwtSecret: config.jwtSecret, log: deps.log.info, events,
-    maxProcessingPerCompany: config.maxProcessingPerCompany,
+    maxProcessingPerCompany: config.maxProcessingPerCompany, heavyReportDays: config.heavyReportDays,
     publicMetrics: !config.metricsAddress,
     delivery: { rules: config.delivery, retryDelaysSeconds: config.delivery.retryDelaysSeconds },
     scheduleJitterSeconds: config.scheduleJitterSeconds,
@@ -59,7 +59,7 @@ if (require.main === module) {
     log.error('start:api needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
     process.exit(1);
   }
-  const sql = connect(config.databaseUrl);
+  const sql = connect(config.databaseUrl, { max: config.apiDbPool });
   const storage = createStorage(config.storage, { publicUrl: config.publicUrl, secret: config.linkSigningKey });
   runApi(config, { sql, storage, temporalAddress: config.temporal.address, log, defaultHost: '0.0.0.0' }).then(
     (api) => {

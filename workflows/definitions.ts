@@ -21,6 +21,11 @@ export interface ReportWorkflowInput {
   companyId: number;
   type: string;
   format: 'csv' | 'xlsx' | 'pdf';
+  /**
+   * Its export (and workbook) runs on the heavy task queue (`<taskQueue>-heavy`), decided at request time
+   * (src/reports/lanes.ts). Absent in runs started before the heavy queue existed: they replay unchanged.
+   */
+  heavy?: boolean;
 }
 
 export const statusQuery = defineQuery<ReportState>('status');
@@ -31,6 +36,9 @@ export const progressSignal = defineSignal<[ReportProgress]>('progress');
 export const ReportTypeKey = defineSearchAttributeKey('ReportType', SearchAttributeType.KEYWORD);
 export const CompanyIdKey = defineSearchAttributeKey('CompanyId', SearchAttributeType.INT);
 export const ReportStatusKey = defineSearchAttributeKey('ReportStatus', SearchAttributeType.KEYWORD);
+
+/** The task queue of heavy exports, beside the module's own (`reports` → `reports-heavy`). */
+export const heavyTaskQueue = (taskQueue: string): string => `${taskQueue}-heavy`;
 
 export const reportWorkflowId = (reportId: string): string => `report-${reportId}`;
 

@@ -12,12 +12,15 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import { deliveryWorkflowId } from '../src/delivery/deliveries';
 import type { createActivities } from '../activities';
 import {
   CompanyIdKey,
   DEFAULT_USER_MESSAGE,
+  heavyTaskQueue,
   ReportStatusKey,
   USER_MESSAGES,
   progressSignal,
@@ -28,7 +31,7 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { exportCsvReport, convertCsvToXlsx } = proxyActivities<Activities>({
+const EXPORT_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 hours',
   // A live export heartbeats at least every few seconds; silence means its worker died.
   heartbeatTimeout: '30 seconds',
@@ -36,7 +39,17 @@ const { exportCsvReport, convertCsvToXlsx } = proxyActivities<Activities>({
   // On cancellation, wait until the activity has stopped writing before the run removes its files (the
   // SDK's effective default is TRY_CANCEL, which would let the cleanup race the last parts).
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+};
+
+/**
+ * The export and its workbook run on the workflow's own task queue, or on `<taskQueue>-heavy` when the
+ * request was judged heavy (src/reports/lanes.ts), where workers give them a budget of slots and database
+ * connections of their own. The decision is in the input: histories recorded before it (no `heavy`) take the
+ * same commands as then, so no patch marker is needed.
+ */
+function exportActivities(input: ReportWorkflowInput) {
+  return proxyActivities<Activities>(input.heavy ? { ...EXPORT_OPTIONS, taskQueue: heavyTaskQueue(workflowInfo().taskQueue) } : EXPORT_OPTIONS);
+}
 
 // A PDF is printed whole in one attempt (no checkpoint); it heartbeats every few seconds while Chromium works.
 const { renderPdfReport } = proxyActivities<Activities>({
@@ -58,6 +71,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     if (state.status === 'PROCESSING') state = { ...state, progress };
   });
 
+  const { exportCsvReport, convertCsvToXlsx } = exportActivities(input);
   try {
     const file = input.format === 'pdf' ? await renderPdfReport(input.reportId) : await exportCsvReport(input.reportId);
     // A workbook is made from the CSV just stored. No recorded history has format xlsx, so their replay

@@ -18,9 +18,9 @@ import { permissionOperations, permissionRoutes } from './permissions-routes';
 import { errorHandler, notFoundHandler } from './problems';
 import { ReportEventHub } from './report-events';
 import { reportOperations, reportRoutes } from './reports-routes';
-import { reportScheduleRoutes } from './report-schedules-routes';
+import { reportScheduleOperations, reportScheduleRoutes } from './report-schedules-routes';
 import { ticketOperations, ticketRoutes } from './tickets-routes';
-import { webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
+import { webhookEndpointOperations, webhookEndpointRoutes, type DeliveryOptions } from './webhook-endpoints-routes';
 
 export interface AppDeps {
   sql: Sql;
@@ -30,6 +30,8 @@ export interface AppDeps {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** MAX_PROCESSING_PER_COMPANY (default 5). */
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
   /** The process's SSE hub; its owner stops it (ending the streams) before closing the server. */
   events?: ReportEventHub;
   /**
@@ -70,7 +72,7 @@ const serviceOperations: OperationSource = () => [
 /** Every mounted route module's operations: the OpenAPI document is made of these. */
 const OPERATIONS: OperationSource[] = [
   serviceOperations, eventOperations, catalogueOperations, optionOperations, permissionOperations,
-  businessHoursOperations, reportOperations, ticketOperations,
+  businessHoursOperations, reportOperations, ticketOperations, webhookEndpointOperations, reportScheduleOperations,
 ];
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -95,8 +97,10 @@ export function buildApp(deps: AppDeps): express.Express {
 
   if (deps.storage instanceof LocalStorage) app.use('/files', localFilesRouter(deps.storage));
 
-  // The reports page (public/): static, no auth — it gets a token itself (docs/page.md).
-  app.use(express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 }));
+  // The reports page (public/): static, no auth — it gets a token itself (docs/page.md). Never for /api/…:
+  // public/ has no such folder, and looking costs every API request a file system stat (docs/performance.md).
+  const page = express.static(path.join(__dirname, '..', '..', 'public'), { index: 'index.html', maxAge: 0 });
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : page(req, res, next)));
   if (deps.demoLogin) app.use(deps.demoLogin);
 
   const events = deps.events ?? new ReportEventHub(deps.sql, { log });
@@ -112,7 +116,7 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(businessHoursRoutes(deps));
   api.use(reportRoutes({ ...deps, log }));
   api.use(ticketRoutes({ ...deps, log }));
-  api.use(webhookEndpointRoutes(deps));
+  api.use(webhookEndpointRoutes({ ...deps, log }));
   api.use(reportScheduleRoutes({ ...deps, log }));
   app.use('/api', api);
 

@@ -1,4 +1,5 @@
 // Bearer JWT (HS256) → the calling user, read from the database (the token's word is not trusted for profile).
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler, Request } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Sql } from '../db/connection';
@@ -47,7 +48,7 @@ export async function authenticateRequest(
   if (!token) throw AppError.unauthorized();
   let claims: Claims;
   try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as Claims;
+    claims = jwt.verify(token, verificationKey(secret), { algorithms: ['HS256'] }) as Claims;
   } catch (err) {
     const expired = err instanceof jwt.TokenExpiredError;
     throw AppError.unauthorized(expired ? 'O token expirou: entre novamente.' : 'Token inválido.');
@@ -61,6 +62,24 @@ export async function authenticateRequest(
     where id = ${userId} and company_id = ${claims.companyId} and deleted_at is null`;
   if (!user) throw AppError.unauthorized('Usuário inexistente, removido ou de outra empresa.');
   return { user, tokenExpiresAt: new Date(claims.exp * 1000) };
+}
+
+const keys = new Map<string, KeyObject>();
+
+/**
+ * The secret as a KeyObject, made once. Given a string, jsonwebtoken first tries it as a PEM public key on
+ * every call (createPublicKey, which throws) before taking it as a secret: ~1 ms of CPU per request, the
+ * largest cost of a GET /api/reports in its profile (docs/performance.md).
+ */
+function verificationKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    // One secret per process in production; tests start stacks with secrets of their own.
+    if (keys.size >= 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 function bearer(req: Request): string | undefined {

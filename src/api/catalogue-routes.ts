@@ -1,7 +1,7 @@
 // /api/report-types: the catalogue, with each type's filters as JSON Schema (from the same zod schemas).
 import { Router } from 'express';
 import { z } from 'zod';
-import { REPORTS, formatsOf } from '../reports';
+import { REPORTS, formatsOf, registryVersion } from '../reports';
 import { PERIODS, PERIOD_LABELS, acceptsPeriod } from '../reports/period';
 import { CATEGORIES } from '../reports/definition';
 import { json, type OperationSource } from './openapi';
@@ -26,8 +26,8 @@ const catalogueEntry = z.object({
 export const catalogue = z.object({ reportTypes: z.array(catalogueEntry) });
 
 export function catalogueRoutes(): Router {
-  // Built once per registry size: a type registered at run time (tests) shows on the next request.
-  let built: { size: number; body: unknown } | undefined;
+  // Built once per registry version: a type registered at run time (tests) shows on the next request.
+  let built: { version: number; body: unknown } | undefined;
   const entries = () => REPORTS.map((r): z.infer<typeof catalogueEntry> => ({
     type: r.type,
     name: r.name,
@@ -49,7 +49,7 @@ export function catalogueRoutes(): Router {
   }));
   const router = Router();
   router.get('/report-types', (_req, res) => {
-    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: { reportTypes: entries() } };
+    if (built?.version !== registryVersion()) built = { version: registryVersion(), body: { reportTypes: entries() } };
     res.json(built.body);
   });
   return router;

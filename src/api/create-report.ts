@@ -6,6 +6,7 @@ import { transaction } from '../db/transaction';
 import { AppError, type FieldError } from '../errors';
 import { KEEP_PER_TYPE, deleteFinishedReport, findReportsBeyondKeep } from '../lifecycle/retention';
 import { formatsOf, type ReportDefinition, type ReportFormat } from '../reports';
+import { isHeavyReport } from '../reports/lanes';
 import { applyPeriod } from '../reports/period';
 import type { ReportStorage } from '../storage/storage';
 import { reportsStarted } from '../metrics';
@@ -23,6 +24,8 @@ export interface CreateReportDeps {
   log: (msg: string, fields?: Record<string, unknown>) => void;
   /** MAX_PROCESSING_PER_COMPANY: beyond it a request is a 429. */
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS: the period beyond which a row-per-event report exports on the heavy queue (7 by default). */
+  heavyReportDays?: number;
 }
 
 export interface CreatedReport {
@@ -35,6 +38,8 @@ export interface CreatedReport {
 export const RETRY_AFTER_SECONDS = 30;
 /** The longest a deleted report's stopping work holds a processing slot (its heartbeat timeout is 30 s). */
 export const CANCELLATION_HOLDS_SLOT = '10 minutes';
+/** HEAVY_REPORT_DAYS when unset (src/config.ts). */
+export const DEFAULT_HEAVY_REPORT_DAYS = 7;
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /**
@@ -101,9 +106,9 @@ export async function createReport(
     // Deleted reports whose work is still stopping count too (migration 012); a cancellation never holds
     // its slot for more than CANCELLATION_HOLDS_SLOT (a worker that died mid-cancel).
     const [{ processing }] = await tx<{ processing: number }[]>`
-      select (select count(*) from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING')
-           + (select count(*) from reports.cancellations where company_id = ${user.companyId}
-                and requested_at > now() - ${CANCELLATION_HOLDS_SLOT}::interval) ::int as processing`;
+      select ((select count(*) from reports.reports where company_id = ${user.companyId} and status = 'PROCESSING')
+            + (select count(*) from reports.cancellations where company_id = ${user.companyId}
+                 and requested_at > now() - ${CANCELLATION_HOLDS_SLOT}::interval))::int as processing`;
     if (processing >= maxProcessing) {
       throw new AppError(429, 'too-many-processing',
         `A sua empresa já tem ${processing} relatórios em processamento, o máximo permitido é ${maxProcessing}. ` +
@@ -123,7 +128,10 @@ export async function createReport(
 
   try {
     await workflows.start(
-      { reportId: id, companyId: user.companyId, type: report.type, format },
+      {
+        reportId: id, companyId: user.companyId, type: report.type, format,
+        ...(isHeavyReport(report, format, filters.data, deps.heavyReportDays ?? DEFAULT_HEAVY_REPORT_DAYS) ? { heavy: true } : {}),
+      },
       // No filters: contact and phone numbers must not show in the Temporal UI (the record keeps them).
       { requestedBy: { id: user.id }, ...options.memo },
     );

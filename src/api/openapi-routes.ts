@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
-import { REPORTS } from '../reports';
+import { registryVersion } from '../reports';
 import { openApiDocument, problemDetails, type OperationSource } from './openapi';
+import { deliveryResource } from '../delivery/deliveries';
 import { reportResource } from './report-resource';
+import { scheduleResource } from './report-schedules-routes';
+import { endpointResource } from './webhook-endpoints-routes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -18,6 +21,8 @@ const TAGS = [
   { name: 'Catálogo', description: 'Os tipos de relatório e as escolhas dos seus filtros.' },
   { name: 'Permissões', description: 'Quais perfis podem usar cada tipo.' },
   { name: 'Horário de atendimento', description: 'Horário, feriados e meta de primeira resposta da empresa.' },
+  { name: 'Agendamentos', description: 'Relatórios que se geram numa cadência e vão aos destinatários (admin e supervisor).' },
+  { name: 'Webhooks', description: 'Os sistemas da empresa que ouvem os relatórios terminados (somente admin).' },
   { name: 'Documentação', description: 'Este documento.' },
   { name: 'Operação', description: 'Saúde e métricas do serviço.' },
 ];
@@ -60,16 +65,16 @@ const DOCS_OPERATIONS: OperationSource = () => [
 /** Public routes (mounted before authentication); `sources` are the operations of every mounted route module. */
 export function openApiRoutes(sources: OperationSource[]): Router {
   // Built again when the registry grows: a type registered at run time is described on the next request.
-  let built: { size: number; body: unknown } | undefined;
+  let built: { version: number; body: unknown } | undefined;
   const document = () => openApiDocument({
     title: 'Relatórios', version: VERSION, description: DESCRIPTION, tags: TAGS,
-    components: { Report: reportResource, Problem: problemDetails },
+    components: { Report: reportResource, Schedule: scheduleResource, WebhookEndpoint: endpointResource, Delivery: deliveryResource, Problem: problemDetails },
     operations: [...sources, DOCS_OPERATIONS].flatMap((source) => source()),
   });
 
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
-    if (built?.size !== REPORTS.length) built = { size: REPORTS.length, body: document() };
+    if (built?.version !== registryVersion()) built = { version: registryVersion(), body: document() };
     res.json(built.body);
   });
   // Relative asset URLs need the page at /api/docs, not /api/docs/.

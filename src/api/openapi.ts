@@ -20,7 +20,7 @@ export interface ApiResponse {
 }
 
 export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: `/api/reports/{id}`. */
   path: string;
   operationId: string;

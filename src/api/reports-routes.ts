@@ -20,6 +20,8 @@ export interface ReportRoutesDeps {
   workflows: ReportWorkflows;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   maxProcessingPerCompany?: number;
+  /** HEAVY_REPORT_DAYS (src/reports/lanes.ts; 7 by default). */
+  heavyReportDays?: number;
 }
 
 /** A registered type, read from the registry when a request is validated (types can be added at run time). */

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { Sql } from '../db/connection';
 import { transaction } from '../db/transaction';
 import { checkUrlShape, RefusedTarget, resolveTarget, type AddressRules } from '../delivery/address-rules';
-import { DEFAULT_RETRY_DELAYS_SECONDS, selectDeliveries, toDeliveryResource, webhookBody, type DeliveryRow } from '../delivery/deliveries';
+import {
+  DEFAULT_RETRY_DELAYS_SECONDS, deliveryList, selectDeliveries, toDeliveryResource, webhookBody, type DeliveryRow,
+} from '../delivery/deliveries';
 import { redeliver } from '../delivery/redeliver';
 import { newWebhookSecret, WEBHOOK_EVENTS } from '../delivery/webhook-message';
 import { AppError } from '../errors';
@@ -13,9 +15,12 @@ import type { ReportWorkflows } from '../temporal/client';
 import { startDelivery } from '../temporal/deliveries';
 import { currentUser, type CurrentUser } from './auth';
 import { unstorableText } from './create-report';
+import { json, problem, ref, type ApiHeader, type OperationSource } from './openapi';
 import { fieldErrors } from './problems';
 
 export const MAX_ENDPOINTS_PER_COMPANY = 10;
+/** What a test or a redelivery answers (and records) when Temporal cannot start it. */
+const DELIVERY_UNAVAILABLE = 'O serviço de entregas está indisponível: nada foi enviado. Tente novamente em alguns minutos.';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const createBody = z.strictObject({
@@ -24,8 +29,25 @@ const createBody = z.strictObject({
   events: z
     .array(z.enum(WEBHOOK_EVENTS, { error: 'deve conter apenas report.ready ou report.failed' }), { error: 'deve ser uma lista de eventos' })
     .min(1, { message: 'informe ao menos um evento' })
-    .refine((e) => new Set(e).size === e.length, { message: 'eventos repetidos' }),
+    .refine((e) => new Set(e).size === e.length, { message: 'eventos repetidos' })
+    .meta({ uniqueItems: true }),
 });
+
+const isoInstant = z.iso.datetime();
+
+/** What toEndpoint returns, as the OpenAPI document publishes it (component `WebhookEndpoint`). */
+export const endpointResource = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  description: z.string().nullable(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  createdAt: isoInstant,
+});
+type EndpointResource = z.infer<typeof endpointResource>;
+const createdEndpoint = endpointResource.extend({
+  secret: z.string().meta({ description: 'O segredo das assinaturas (Standard Webhooks, `whsec_…`): mostrado só nesta resposta.' }),
+});
+const endpointList = z.object({ endpoints: z.array(endpointResource) });
 
 export interface DeliveryOptions {
   rules: AddressRules;
@@ -36,16 +58,19 @@ interface EndpointRow {
   id: string;
   url: string;
   description: string | null;
-  events: string[];
+  events: (typeof WEBHOOK_EVENTS)[number][];
   createdAt: Date;
 }
 
-const toEndpoint = (e: EndpointRow) => ({
+const toEndpoint = (e: EndpointRow): EndpointResource => ({
   id: e.id, url: e.url, description: e.description, events: e.events, createdAt: e.createdAt.toISOString(),
 });
 
-export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflows; delivery?: DeliveryOptions }): Router {
+export function webhookEndpointRoutes(deps: {
+  sql: Sql; workflows: ReportWorkflows; delivery?: DeliveryOptions; log?: (msg: string, fields?: Record<string, unknown>) => void;
+}): Router {
   const { sql, workflows } = deps;
+  const log = deps.log ?? (() => {});
   const rules = deps.delivery?.rules ?? { allowPrivate: true, httpsOnly: false };
   const retryDelaysSeconds = deps.delivery?.retryDelaysSeconds ?? DEFAULT_RETRY_DELAYS_SECONDS;
   const router = Router();
@@ -55,7 +80,7 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
     const rows = await sql<EndpointRow[]>`
       select id, url, description, events, created_at as "createdAt" from reports.webhook_endpoints
       where company_id = ${user.companyId} order by created_at, id`;
-    res.json({ endpoints: rows.map(toEndpoint) });
+    res.json({ endpoints: rows.map(toEndpoint) } satisfies z.infer<typeof endpointList>);
   });
 
   router.post('/webhook-endpoints', async (req, res) => {
@@ -86,7 +111,7 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
       return row;
     });
     // The only time the secret leaves the module: the receiver stores it to verify our signatures.
-    res.status(201).location(`/api/webhook-endpoints/${id}`).json({ ...toEndpoint(created), secret });
+    res.status(201).location(`/api/webhook-endpoints/${id}`).json({ ...toEndpoint(created), secret } satisfies z.infer<typeof createdEndpoint>);
   });
 
   router.get('/webhook-endpoints/:id', async (req, res) => {
@@ -109,7 +134,14 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
     await sql`
       insert into reports.deliveries (id, company_id, endpoint_id, channel, target, event, body)
       values (${deliveryId}, ${user.companyId}, ${endpoint.id}, 'webhook', ${endpoint.url}, 'webhook.test', ${webhookBody('webhook.test', now, data)})`;
-    await startDelivery(workflows, { deliveryId, companyId: user.companyId, channel: 'webhook', retryDelaysSeconds }, { event: 'webhook.test' });
+    try {
+      await startDelivery(workflows, { deliveryId, companyId: user.companyId, channel: 'webhook', retryDelaysSeconds }, { event: 'webhook.test' });
+    } catch (err) {
+      // Nothing will send it: the delivery says so instead of staying PENDING.
+      log('could not start the test delivery', { deliveryId, companyId: user.companyId, err: String(err) });
+      await sql`update reports.deliveries set status = 'FAILED', last_error = ${DELIVERY_UNAVAILABLE} where id = ${deliveryId}`;
+      throw new AppError(503, 'unavailable', DELIVERY_UNAVAILABLE);
+    }
     // Answer with the first attempt's outcome (the receiver has 15 s); later retries show in the deliveries.
     res.json(toDeliveryResource(await firstAttempt(sql, deliveryId)));
   });
@@ -118,13 +150,13 @@ export function webhookEndpointRoutes(deps: { sql: Sql; workflows: ReportWorkflo
     const endpoint = await findEndpoint(sql, admin(req), req.params.id);
     const rows = await sql<DeliveryRow[]>`${selectDeliveries(sql)}
       where d.endpoint_id = ${endpoint.id} order by d.created_at desc, d.id limit 100`;
-    res.json({ deliveries: rows.map(toDeliveryResource) });
+    res.json({ deliveries: rows.map(toDeliveryResource) } satisfies z.infer<typeof deliveryList>);
   });
 
   router.post('/webhook-endpoints/:id/deliveries/:deliveryId/retry', async (req, res) => {
     const user = admin(req);
     const endpoint = await findEndpoint(sql, user, req.params.id);
-    res.status(202).json(await redeliver(sql, workflows, user.companyId, req.params.deliveryId, { endpointId: endpoint.id }, retryDelaysSeconds));
+    res.status(202).json(await redeliver({ sql, workflows, log }, user.companyId, req.params.deliveryId, { endpointId: endpoint.id }, retryDelaysSeconds));
   });
 
   return router;
@@ -156,3 +188,68 @@ async function firstAttempt(sql: Sql, deliveryId: string): Promise<DeliveryRow> 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const endpointId = { id: { description: 'O id do endpoint.', schema: { type: 'string', format: 'uuid' } } };
+const deliveryId = { ...endpointId, deliveryId: { description: 'O id da entrega.', schema: { type: 'string', format: 'uuid' } } };
+const location: Record<string, ApiHeader> = {
+  Location: { description: 'O endereço do endpoint (`/api/webhook-endpoints/<id>`).', schema: { type: 'string' }, required: true },
+};
+const forbidden = problem('Somente administradores gerenciam os endpoints de webhook.');
+const notFound = problem('Inexistente ou de outra empresa.');
+const unavailable = problem('O Temporal está inacessível: nada foi enviado (a entrega fica FAILED, com o motivo).');
+
+export const webhookEndpointOperations: OperationSource = () => [
+  {
+    method: 'get', path: '/api/webhook-endpoints', operationId: 'listWebhookEndpoints', tag: 'Webhooks',
+    summary: 'Os endpoints de webhook da empresa (sem os segredos)',
+    responses: { 200: json(endpointList, 'Os endpoints, do mais antigo ao mais novo.'), 403: forbidden },
+  },
+  {
+    method: 'post', path: '/api/webhook-endpoints', operationId: 'createWebhookEndpoint', tag: 'Webhooks',
+    summary: 'Cadastra um endpoint de webhook (somente admin)',
+    description: `A URL é verificada agora e a cada envio (endereços internos recusados fora do desenvolvimento). No máximo ${MAX_ENDPOINTS_PER_COMPANY} por empresa.`,
+    body: createBody,
+    responses: {
+      201: json(createdEndpoint, 'Cadastrado; o segredo aparece só aqui.', location),
+      400: problem('Corpo inválido ou URL recusada; `errors` nomeia cada campo.'),
+      403: forbidden,
+      409: problem(`A empresa já tem ${MAX_ENDPOINTS_PER_COMPANY} endpoints.`),
+    },
+  },
+  {
+    method: 'get', path: '/api/webhook-endpoints/{id}', operationId: 'getWebhookEndpoint', tag: 'Webhooks',
+    summary: 'Um endpoint de webhook (sem o segredo)', pathParams: endpointId,
+    responses: { 200: json(ref('WebhookEndpoint'), 'O endpoint.'), 403: forbidden, 404: notFound },
+  },
+  {
+    method: 'delete', path: '/api/webhook-endpoints/{id}', operationId: 'deleteWebhookEndpoint', tag: 'Webhooks',
+    summary: 'Remove um endpoint e as suas entregas', pathParams: endpointId,
+    responses: { 204: { description: 'Removido; uma entrega ainda em tentativas para na próxima.' }, 403: forbidden, 404: notFound },
+  },
+  {
+    method: 'post', path: '/api/webhook-endpoints/{id}/test', operationId: 'testWebhookEndpoint', tag: 'Webhooks',
+    summary: 'Envia o evento webhook.test e responde com a primeira tentativa',
+    description: 'Espera a primeira tentativa (o receptor tem 15 s; até 20 s no total); as tentativas seguintes aparecem nas entregas.',
+    pathParams: endpointId,
+    responses: {
+      200: json(ref('Delivery'), 'A entrega de teste: DELIVERED, PENDING com o erro da primeira tentativa, ou PENDING sem tentativa após 20 s.'),
+      403: forbidden, 404: notFound, 503: unavailable,
+    },
+  },
+  {
+    method: 'get', path: '/api/webhook-endpoints/{id}/deliveries', operationId: 'listWebhookEndpointDeliveries', tag: 'Webhooks',
+    summary: 'As últimas 100 entregas do endpoint, da mais nova à mais antiga', pathParams: endpointId,
+    responses: { 200: json(deliveryList, 'As entregas.'), 403: forbidden, 404: notFound },
+  },
+  {
+    method: 'post', path: '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/retry', operationId: 'retryWebhookDelivery', tag: 'Webhooks',
+    summary: 'Reenvia uma entrega FAILED (a mesma mensagem, o mesmo webhook-id)', pathParams: deliveryId,
+    responses: {
+      202: json(ref('Delivery'), 'Aceito: a entrega está PENDING de novo.'),
+      403: forbidden,
+      404: problem('Endpoint ou entrega inexistente, ou de outra empresa.'),
+      409: problem('A entrega não está FAILED, ou o link do relatório já expirou.'),
+      503: problem('O Temporal está inacessível: a entrega continua FAILED.'),
+    },
+  },
+];

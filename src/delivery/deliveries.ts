@@ -1,7 +1,10 @@
 // Delivery records (reports.deliveries) as the API shows them, and the message bodies they carry.
+import { z } from 'zod';
 import type { Sql } from '../db/connection';
 
-export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const DELIVERY_EVENTS = ['report.ready', 'report.failed', 'webhook.test'] as const;
 
 export interface DeliveryRow {
   id: string;
@@ -10,7 +13,7 @@ export interface DeliveryRow {
   endpointId: string | null;
   channel: 'email' | 'webhook';
   target: string;
-  event: string;
+  event: (typeof DELIVERY_EVENTS)[number];
   status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
@@ -26,7 +29,25 @@ export function selectDeliveries(sql: Sql) {
     from reports.deliveries d`;
 }
 
-export function toDeliveryResource(d: DeliveryRow) {
+const isoInstant = z.iso.datetime();
+
+/** What toDeliveryResource returns, as the OpenAPI document publishes it (component `Delivery`). */
+export const deliveryResource = z.object({
+  id: z.uuid(),
+  reportId: z.uuid().nullable().meta({ description: 'O relatório anunciado, ou null para o evento de teste.' }),
+  channel: z.enum(['email', 'webhook']),
+  event: z.enum(DELIVERY_EVENTS),
+  target: z.string().meta({ description: 'O e-mail do destinatário ou a URL do endpoint.' }),
+  status: z.enum(DELIVERY_STATUSES).meta({ description: 'PENDING enquanto há tentativas a fazer; FAILED depois da última.' }),
+  attempts: z.number().int().min(0),
+  lastError: z.string().nullable().meta({ description: 'Por que a última tentativa falhou, em português.' }),
+  createdAt: isoInstant,
+  deliveredAt: isoInstant.nullable(),
+});
+export type DeliveryResource = z.infer<typeof deliveryResource>;
+export const deliveryList = z.object({ deliveries: z.array(deliveryResource) });
+
+export function toDeliveryResource(d: DeliveryRow): DeliveryResource {
   return {
     id: d.id,
     reportId: d.reportId,

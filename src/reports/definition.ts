@@ -51,6 +51,11 @@ interface ReportBase<F> {
   maxDays?: number;
   /** Where each id filter's choices come from: a key of `GET /api/report-options`, whose table the ids must belong to. */
   optionSources?: Readonly<Record<string, OptionSource>>;
+  /**
+   * The file has a row per message or event of the period, so its size follows the period (and the company):
+   * beyond HEAVY_REPORT_DAYS such a report exports on the heavy task queue (src/reports/lanes.ts).
+   */
+  rowPerEvent?: boolean;
   /** A filter that replaces the period when given (the page then disables the dates), and the hint saying so. */
   periodAlternative?: { filter: string; hint: string };
   /** Filters that pass validation in the company `t` (and produce a file with its rows). */

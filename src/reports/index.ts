@@ -16,6 +16,12 @@ const registry: ReportDefinition[] = [ticketSummary, licenses, numbers, loginLog
 export const REPORTS: readonly ReportDefinition[] = registry;
 
 const byType = new Map(REPORTS.map((r) => [r.type, r]));
+let version = 0;
+
+/** Grows with every registerReport: what is built from the registry (catalogue, OpenAPI document) is built again when it changes. */
+export function registryVersion(): number {
+  return version;
+}
 
 export function findReport(type: string): ReportDefinition | undefined {
   return byType.get(type);
@@ -26,6 +32,7 @@ export function registerReport(definition: ReportDefinition): void {
   if (byType.has(definition.type)) throw new Error(`report type ${definition.type} is already registered`);
   registry.push(definition);
   byType.set(definition.type, definition);
+  version += 1;
 }
 
 export type { ReportDefinition, CsvReport, PdfReport, ReportContext, FieldProblem, ColumnKind, ReportFormat } from './definition';

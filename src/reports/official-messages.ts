@@ -71,6 +71,7 @@ export const officialMessages = defineReport<Filters>({
   },
   valueLabels: { hsm: 'HSM (template)', session: 'Sessão', all: 'Todos', sent: 'Enviado', received: 'Recebido' },
   maxDays: MAX_PERIOD_DAYS,
+  rowPerEvent: true,
   optionSources: { campaignId: 'campaigns', campaignIds: 'campaigns', costCenterIds: 'costCenters', queueIds: 'queues' },
   periodAlternative: { filter: 'campaignId', hint: 'Ou escolha uma campanha: com campanha, as datas não são enviadas.' },
   example: (t) => ({ from: t.from, to: t.to }),

@@ -29,7 +29,19 @@ export interface KeysetQuery {
   from: string;
   where: string[];
   key: KeyColumn[];
+  /**
+   * How the rows split into ranges of the first key column (a bigint), exported by parallel COPYs and
+   * joined in order (activities/export-ranges.ts): a cheap statement giving one row per value `k` of that
+   * column with `n`, the rows it yields (at most). The report's `from` should narrow its own scan with
+   * `q.inRange(…)`; the exporter also bounds the first key column itself, so a range is always exact.
+   */
+  split?: string;
 }
+
+/** The whole span of a bigint key: an export's single range, unless the exporter narrows it. */
+export const FULL_RANGE = { low: '-9223372036854775808', high: '9223372036854775807' } as const;
+const RANGE_LOW = 'reports.range_lo';
+const RANGE_HIGH = 'reports.range_hi';
 
 /** One statement whose result is small (aggregates): read whole, in its own ORDER BY. */
 export interface WholeQuery {
@@ -100,12 +112,33 @@ export class QueryParams {
     return `reports.fmt_ts(${expr}, ${this.timezone})`;
   }
 
+  /**
+   * `<expr>` within the export's current range of the first key (exclusive low, inclusive high): the whole
+   * span as built, narrowed per range by `forRange` (KeysetQuery.split).
+   */
+  inRange(expr: string): string {
+    return `${expr} > ${rangeBound(RANGE_LOW)} and ${expr} <= ${rangeBound(RANGE_HIGH)}`;
+  }
+
+  /** The settings of one range: the query's own, with the range's bounds (`low` exclusive, `high` inclusive). */
+  forRange(low: string, high: string): QueryParams {
+    const ranged = new QueryParams(this.context);
+    ranged.settings.length = 0;
+    ranged.settings.push(...this.settings.filter(([name]) => name !== RANGE_LOW && name !== RANGE_HIGH), [RANGE_LOW, low], [RANGE_HIGH, high]);
+    return ranged;
+  }
+
   /** Keeps a value as a bound, transaction-local setting; returns the setting's name. */
   private bind(v: string | number | boolean | readonly (string | number)[]): string {
     const name = `reports.p${this.settings.length}`;
     this.settings.push([name, Array.isArray(v) ? toArrayLiteral(v) : String(v)]);
     return name;
   }
+}
+
+function rangeBound(name: string): string {
+  // A custom setting once set on a connection reads '' (not null) in its later transactions.
+  return `(select coalesce(nullif(current_setting('${name}', true), ''), '${name === RANGE_LOW ? FULL_RANGE.low : FULL_RANGE.high}')::bigint)`;
 }
 
 function toArrayLiteral(values: readonly (string | number)[]): string {
@@ -181,6 +214,45 @@ select ${[...query.select, keyText].join(',\n  ')}
 from ${query.from}
 ${where.length ? `where ${where.join('\n  and ')}` : ''}
 order by ${query.key.map((k) => k.expr).join(', ')}`;
+}
+
+/**
+ * The statement of one range of a split keyset query (see KeysetQuery.split): the report's rows whose first
+ * key lies in the range of `q.forRange(…)`, in key order, without the cursor column (a range is resumed
+ * whole, never from within).
+ */
+export function buildRangeCopySql(query: KeysetQuery, q: QueryParams): string {
+  assertScoped(query);
+  const first = query.key[0];
+  if (!query.split || first?.type !== 'bigint') throw new Error('a split keyset query needs a bigint first key');
+  const where = [...query.where, q.inRange(first.expr)];
+  return `${tenantPrelude(q)}
+select ${query.select.join(',\n  ')}
+from ${query.from}
+where ${where.join('\n  and ')}
+order by ${query.key.map((k) => k.expr).join(', ')}`;
+}
+
+/**
+ * How a split keyset query's rows fall into ranges: the total of the split's counts, and the upper bounds
+ * of every range but the last (open above), in key order. A range holds about total / `spread` rows, within
+ * [minRows, maxRows]; it ends after the key whose rows reach a multiple of that, so a key's rows never
+ * straddle two ranges.
+ */
+export function buildRangePlanSql(query: KeysetQuery, q: QueryParams, size: { minRows: number; maxRows: number; spread: number }): string {
+  if (!query.split) throw new Error('buildRangePlanSql needs a split keyset query');
+  for (const [name, n] of Object.entries(size)) if (!Number.isSafeInteger(n) || n < 1) throw new Error(`bad range ${name}: ${n}`);
+  assertScoped({ ...query, where: [...query.where, query.split] });
+  // The sizes are the exporter's own integers, never a request's values.
+  return `${tenantPrelude(q)},
+split as (${query.split}),
+upto as (select k, n, (sum(n) over (order by k))::bigint as upto from split),
+total as (select coalesce(max(upto), 0)::bigint as total from upto),
+size as (select greatest(${size.minRows}, least(${size.maxRows}, ceil(total::numeric / ${size.spread})))::bigint as rows from total)
+select (select total from total) as total,
+  array(select upto.k::text from upto, size, total
+        where div(upto.upto, size.rows) > div(upto.upto - upto.n, size.rows) and upto.upto < total.total
+        order by upto.k) as bounds`;
 }
 
 /**

@@ -37,6 +37,7 @@ export const webhookEvents = defineReport<z.infer<typeof filters>>({
   },
   valueLabels: { success: 'Sucesso', failure: 'Falha', all: 'Todos' },
   maxDays: MAX_PERIOD_DAYS,
+  rowPerEvent: true,
   optionSources: { campaignIds: 'campaigns' },
   example: (t) => ({ from: t.from, to: t.to }),
   checkFilters: (sql, companyId, f) => checkIdsBelong(sql, companyId, 'campaigns', 'campaignIds', f.campaignIds),

@@ -36,6 +36,11 @@ export const patchScheduleBody = z.strictObject({
   cadence: fields.cadence.optional(), recipients: fields.recipients, paused: fields.paused,
 });
 
+/** Every type but the Ticket Detail (the PDF of one ticket, which a cadence cannot name). */
+export function isSchedulable(report: ReportDefinition): boolean {
+  return report.type !== 'ticket_detail';
+}
+
 export interface ScheduleInput {
   name: string;
   type: string;
@@ -61,7 +66,7 @@ export interface ValidSchedule {
 export async function validateSchedule(sql: Sql, user: CurrentUser, input: ScheduleInput, timezone: string): Promise<ValidSchedule> {
   const report = findReport(input.type);
   if (!report) throw AppError.badRequest('O agendamento é inválido.', [{ path: 'type', message: 'type: tipo de relatório desconhecido' }]);
-  if (report.type === 'ticket_detail') {
+  if (!isSchedulable(report)) {
     throw AppError.badRequest('O agendamento é inválido.', [{ path: 'type', message: 'type: o Detalhe do Ticket (um ticket em PDF) não pode ser agendado' }]);
   }
   if (!(await userMayUse(sql, user, report.type))) {

@@ -5,6 +5,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Bucket, Storage } from '@google-cloud/storage';
+import { partKey } from './keys';
 import { assertValidKey, attachmentDisposition } from './local';
 import type { ReportStorage } from './storage';
 
@@ -75,6 +76,16 @@ export class GcsStorage implements ReportStorage {
     }
     const [metadata] = await this.bucket.file(destination).getMetadata();
     return { sizeBytes: Number(metadata.size) };
+  }
+
+  // Each part is an object of its own; a retry storing part n again replaces it, and joinParts composes
+  // only parts 0..count-1, so parts an earlier attempt stored beyond are ignored (deletePrefix removes them).
+  async putPart(prefix: string, index: number, _offset: number, data: Buffer, contentType: string): Promise<void> {
+    await this.put(partKey(prefix, index), data, contentType);
+  }
+
+  async joinParts(prefix: string, count: number, _bytes: number, destination: string, contentType: string): Promise<{ sizeBytes: number }> {
+    return this.compose(Array.from({ length: count }, (_, n) => partKey(prefix, n)), destination, contentType);
   }
 
   async size(key: string): Promise<number | null> {

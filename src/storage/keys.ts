@@ -5,5 +5,11 @@ export const storageKeys = {
   /** The folder of a report's final file: nothing else is ever stored in it. */
   folder: (job: { companyId: number; id: string }) => `reports/${job.companyId}/${job.id}/`,
   partsPrefix: (reportId: string) => `parts/${reportId}/`,
-  part: (reportId: string, n: number) => `parts/${reportId}/part-${String(n).padStart(6, '0')}`,
+  part: (reportId: string, n: number) => partKey(`parts/${reportId}/`, n),
 };
+
+/** Part `n` of an object stored in parts under `prefix` (a folder key ending in '/'). */
+export function partKey(prefix: string, n: number): string {
+  return `${prefix}part-${String(n).padStart(6, '0')}`;
+}
+

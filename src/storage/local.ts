@@ -4,7 +4,7 @@
  * and the file arrives with its report name.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -63,6 +63,51 @@ export class LocalStorage implements ReportStorage {
       }
     });
     return { sizeBytes };
+  }
+
+  // The parts of an export go, each at its offset, into one file: joining them is a rename, not a copy of
+  // the whole file (docs/performance.md). Each part is on disk (fdatasync) before the export counts it.
+  async putPart(prefix: string, index: number, offset: number, data: Buffer, _contentType?: string): Promise<void> {
+    if (!Number.isSafeInteger(index) || index < 0 || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`bad part ${index} at ${offset}`);
+    const file = this.assemblyOf(prefix);
+    await mkdir(path.dirname(file), { recursive: true });
+    const fh = await open(file, constants.O_RDWR | constants.O_CREAT, 0o644);
+    try {
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
+        written += bytesWritten;
+      }
+      // What an earlier attempt wrote past this part is not part of this attempt's file.
+      await fh.truncate(offset + data.length);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async joinParts(prefix: string, count: number, bytes: number, destination: string, _contentType?: string): Promise<{ sizeBytes: number }> {
+    if (count < 1) throw new Error('joinParts needs at least one part');
+    const file = this.assemblyOf(prefix);
+    const target = this.pathOf(destination);
+    const fh = await open(file, constants.O_RDWR);
+    try {
+      const { size } = await fh.stat();
+      if (size < bytes) throw new Error(`the stored parts hold ${size} bytes, ${bytes} expected`);
+      await fh.truncate(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(file, target);
+    await this.pruneEmptyParents(file);
+    return { sizeBytes: bytes };
+  }
+
+  private assemblyOf(prefix: string): string {
+    if (!prefix.endsWith('/')) throw new Error(`a parts prefix ends with '/': ${prefix}`);
+    return this.pathOf(`${prefix}assembly`);
   }
 
   async size(key: string): Promise<number | null> {

@@ -12,6 +12,18 @@ export interface ReportStorage {
   put(key: string, data: Buffer, contentType?: string): Promise<void>;
   /** Joins `sources` in order into `destination` (atomically) and returns its size in bytes. Sources stay. */
   compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }>;
+  /**
+   * Stores part `index` of an object assembled in order under `prefix`, `offset` bytes from its start (the
+   * sizes of parts 0..index-1): durable once it resolves. Storing a part again (a retry) replaces it and
+   * whatever an earlier attempt stored after it.
+   */
+  putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void>;
+  /**
+   * Makes parts 0..count-1 under `prefix` (`bytes` in all) the object `destination`, atomically, and returns
+   * its size. Local disk renames the one file the parts were written into (no copy); GCS composes them.
+   * Whatever remains under `prefix` is for deletePrefix.
+   */
+  joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string): Promise<{ sizeBytes: number }>;
   /** Size in bytes, or null when there is no such object. */
   size(key: string): Promise<number | null>;
   /** Reads a whole object (tests, small files). */

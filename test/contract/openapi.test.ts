@@ -90,6 +90,69 @@ describe('the OpenAPI document', () => {
     expect(schema.safeParse({ ...report, status: 'DONE' }).success).toBe(false);
   });
 
+  it('then every schedule and webhook-endpoint route is described with the answers its handler gives', async () => {
+    const { paths } = await fetchDocument();
+    const codes = (method: string, path: string) => Object.keys(paths[path][method].responses).map(Number).sort((a, b) => a - b);
+    expect(codes('get', '/api/report-schedules')).toEqual([200, 401, 403]);
+    expect(codes('post', '/api/report-schedules')).toEqual([201, 400, 401, 403, 409, 503]);
+    expect(codes('get', '/api/report-schedules/{id}')).toEqual([200, 401, 403, 404]);
+    expect(codes('patch', '/api/report-schedules/{id}')).toEqual([200, 400, 401, 403, 404, 503]);
+    expect(codes('delete', '/api/report-schedules/{id}')).toEqual([204, 401, 403, 404]);
+    expect(codes('post', '/api/report-schedules/{id}/run')).toEqual([202, 400, 401, 403, 404, 429, 503]);
+    expect(codes('get', '/api/report-schedules/{id}/deliveries')).toEqual([200, 401, 403, 404]);
+    expect(codes('post', '/api/report-schedules/{id}/deliveries/{deliveryId}/retry')).toEqual([202, 401, 403, 404, 409, 503]);
+    expect(codes('get', '/api/webhook-endpoints')).toEqual([200, 401, 403]);
+    expect(codes('post', '/api/webhook-endpoints')).toEqual([201, 400, 401, 403, 409]);
+    expect(codes('get', '/api/webhook-endpoints/{id}')).toEqual([200, 401, 403, 404]);
+    expect(codes('delete', '/api/webhook-endpoints/{id}')).toEqual([204, 401, 403, 404]);
+    expect(codes('post', '/api/webhook-endpoints/{id}/test')).toEqual([200, 401, 403, 404, 503]);
+    expect(codes('get', '/api/webhook-endpoints/{id}/deliveries')).toEqual([200, 401, 403, 404]);
+    expect(codes('post', '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/retry')).toEqual([202, 401, 403, 404, 409, 503]);
+    for (const [method, path] of [['post', '/api/report-schedules'], ['post', '/api/webhook-endpoints'], ['post', '/api/report-schedules/{id}/run']]) {
+      expect(paths[path][method].responses[paths[path][method].responses[201] ? 201 : 202].headers.Location.required, path).toBe(true);
+    }
+    // The request bodies are the zod schemas that validate them; `type` lists the types that may be scheduled.
+    const scheduleBody = paths['/api/report-schedules'].post.requestBody.content['application/json'].schema;
+    expect(scheduleBody.required).toEqual(['name', 'type', 'filters', 'cadence']);
+    expect(scheduleBody.properties.type.enum).toEqual(REPORTS.filter((r) => r.type !== 'ticket_detail').map((r) => r.type));
+    expect(paths['/api/report-schedules/{id}'].patch.requestBody.content['application/json'].schema.required).toBeUndefined();
+    expect(paths['/api/webhook-endpoints'].post.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['url', 'events'], additionalProperties: false, properties: { events: { uniqueItems: true, minItems: 1 } },
+    });
+  });
+
+  it('then the Schedule, WebhookEndpoint and Delivery components describe what the routes really answer', async () => {
+    const token = stack.tokenFor({ id: company.admin, companyId: company.id });
+    const send = async (path: string, method = 'GET', body?: unknown) => {
+      const res = await stack.api(path, { method, token, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const endpoint = await send('/api/webhook-endpoints', 'POST', { url: 'http://127.0.0.1:9/nothing-listens', events: ['report.ready'] });
+    expect(endpoint.status).toBe(201);
+    const schedule = await send('/api/report-schedules', 'POST', {
+      name: 'Documentado', type: 'licenses', filters: { month: 'previous' }, cadence: { every: 'month', dayOfMonth: 1, at: '07:30' },
+      recipients: { webhookEndpointIds: [endpoint.body.id] },
+    });
+    expect(schedule.status).toBe(201);
+    const tested = await send(`/api/webhook-endpoints/${endpoint.body.id}/test`, 'POST');
+    expect(tested.status).toBe(200);
+    const { components, paths } = await fetchDocument();
+    const conforms = (schema: unknown, value: unknown) => expect(z.fromJSONSchema(schema as never).safeParse(value).error).toBeUndefined();
+    conforms(components.schemas.Schedule, schedule.body);
+    conforms(components.schemas.Schedule, (await send(`/api/report-schedules/${schedule.body.id}`, 'PATCH', { paused: true })).body);
+    conforms(paths['/api/report-schedules/{id}'].get.responses[200].content['application/json'].schema, (await send(`/api/report-schedules/${schedule.body.id}`)).body);
+    conforms(paths['/api/report-schedules'].get.responses[200].content['application/json'].schema, (await send('/api/report-schedules')).body);
+    conforms(paths['/api/webhook-endpoints'].post.responses[201].content['application/json'].schema, endpoint.body);
+    conforms(components.schemas.WebhookEndpoint, (await send(`/api/webhook-endpoints/${endpoint.body.id}`)).body);
+    conforms(components.schemas.Delivery, tested.body);
+    conforms(paths['/api/webhook-endpoints/{id}/deliveries'].get.responses[200].content['application/json'].schema,
+      (await send(`/api/webhook-endpoints/${endpoint.body.id}/deliveries`)).body);
+    // The check can fail: a schedule without its cadence is not one.
+    const { cadence: _, ...withoutCadence } = schedule.body;
+    expect(z.fromJSONSchema(components.schemas.Schedule as never).safeParse(withoutCadence).success).toBe(false);
+    expect((await stack.api(`/api/report-schedules/${schedule.body.id}`, { method: 'DELETE', token })).status).toBe(204);
+  });
+
   it('when a report type is registered at run time, then the next document describes it', async () => {
     const before = await fetchDocument();
     const filters = z.strictObject({ day: calendarDay });
@@ -123,6 +186,13 @@ describe('the OpenAPI document', () => {
     const events = await stack.api('/api/reports/events', { method: 'DELETE', token });
     expect(events.status).toBe(405);
     expect(events.headers.get('allow')).toBe('GET, HEAD');
+    // The schedule and webhook-endpoint paths too (a PUT was a 404 before they were described).
+    const schedule = await stack.api('/api/report-schedules/7c0e2f0e-7a43-4b43-9f2f-2a8f1d1f4a11', { method: 'PUT', token });
+    expect(schedule.status).toBe(405);
+    expect(schedule.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
+    const endpoint = await stack.api('/api/webhook-endpoints/7c0e2f0e-7a43-4b43-9f2f-2a8f1d1f4a11', { method: 'PATCH', token });
+    expect(endpoint.headers.get('allow')).toBe('DELETE, GET, HEAD');
+    expect((await stack.api('/api/webhook-endpoints/7c0e2f0e-7a43-4b43-9f2f-2a8f1d1f4a11/test', { method: 'GET', token })).headers.get('allow')).toBe('POST');
     // Without a token an /api path answers 401 first; an unknown path is still a 404.
     expect((await stack.api('/api/report-types', { method: 'DELETE' })).status).toBe(401);
     expect((await stack.api('/api/nothing-here', { token })).status).toBe(404);

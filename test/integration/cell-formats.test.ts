@@ -59,6 +59,21 @@ describe('cell formats', () => {
     expect(await one('select reports.fmt_text($1) as v', v)).toBe(expected);
   });
 
+  it('machine identifiers: fmt_ident gives what its first definition (012) gave, on plain ids and on hostile text', async () => {
+    // 012's definition, kept here as the oracle: a plain identifier as it is, anything else as people's text.
+    const oracle = `case when v ~ '^[A-Za-z0-9][A-Za-z0-9._:-]*$' then v else reports.fmt_text(v) end`;
+    const values = [
+      'wamid.HBgLNTUxMTk4NzY1NDMyMRUCABIYFjNFQjA', '5511912345678', '+5511912345678', '=cmd|/c calc', '-1', '@x', '\tx', '\rx',
+      '', ' lead', 'a b', 'ticket.created', 'ção', '0', null,
+    ];
+    const rows = await sql<{ v: string | null; got: string | null; want: string | null }[]>`
+      select v, reports.fmt_ident(v) as got, ${sql.unsafe(oracle)} as want from unnest(${values}::text[]) as v`;
+    expect(rows).toHaveLength(values.length);
+    for (const row of rows) expect(row.got, JSON.stringify(row.v)).toBe(row.want);
+    expect(rows.find((r) => r.v === '+5511912345678')?.got).toBe("'+5511912345678");
+    expect(rows.find((r) => r.v === '5511912345678')?.got).toBe('5511912345678');
+  });
+
   it('ticket statuses read in Portuguese', async () => {
     const rows = await sql<{ v: string }[]>`
       select reports.fmt_ticket_status(s) as v from unnest(array['open','pending','paused','closed']) s`;

@@ -71,6 +71,21 @@ describe.skipIf(missing)(missing ? `GcsStorage — skipped: ${missing}` : 'GcsSt
     expect(files.some((f) => f.name.includes('.compose-'))).toBe(false);
   });
 
+  it('when parts are stored in order and a retry stores the last ones again, then joinParts composes parts 0..count-1 only', async () => {
+    const prefix = `${report()}/parts/`;
+    const parts = ['header;', 'one,', 'two,', 'three from an attempt that died,'].map((t) => Buffer.from(t));
+    let offset = 0;
+    for (const [i, part] of parts.entries()) {
+      await storage.putPart(prefix, i, offset, part, 'text/csv; charset=utf-8');
+      offset += part.length;
+    }
+    // The retry resumed after part 2 and found the file's end there: part 3 of the dead attempt is not in it.
+    const bytes = parts[0].length + parts[1].length + parts[2].length;
+    const { sizeBytes } = await storage.joinParts(prefix, 3, bytes, `${prefix}../final.csv`.replace('/parts/../', '/'), 'text/csv; charset=utf-8');
+    expect(sizeBytes).toBe(bytes);
+    expect((await storage.read(`${prefix}../final.csv`.replace('/parts/../', '/'))).toString()).toBe('header;one,two,');
+  });
+
   it('when more than 32×32 parts are composed, then the extra round still gives the exact bytes', async () => {
     const prefix = report();
     const parts = Array.from({ length: 1030 }, (_, i) => Buffer.from(`linha ${i};ação\r\n`));

@@ -6,8 +6,10 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryActivities } from '../../activities/deliveries';
 import { buildApp } from '../../src/api/app';
+import { ReportWorkflows } from '../../src/temporal/client';
 import { type CompanyFixture, createCompany, createContact, createMessage, createTicket } from '../setup/rows';
 import { profileTokens, useStack } from '../setup/reports-api';
+import { testServices } from '../setup/services';
 import { until } from '../setup/until';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../setup/webhook-receiver';
 
@@ -337,5 +339,38 @@ describe('webhook endpoints', () => {
         await new Promise<void>((resolve) => production.close(() => resolve()));
       }
     });
+  });
+
+  it('when Temporal is unreachable, then a test and a redelivery answer 503 and the deliveries say FAILED with why', async () => {
+    const endpoint = await register(t.adminA, '/no-temporal');
+    const [failed] = await stack.sql<{ id: string }[]>`
+      insert into reports.deliveries (id, company_id, endpoint_id, channel, target, event, body, status, attempts, last_error)
+      values (gen_random_uuid(), ${a.id}, ${endpoint.id}, 'webhook', ${endpoint.url}, 'webhook.test', '{}', 'FAILED', 7, 'HTTP 500')
+      returning id`;
+    const services = testServices();
+    const broken = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue: stack.taskQueue });
+    await broken.close();
+    const server = createServer(buildApp({ sql: stack.sql, storage: stack.storage, workflows: broken, jwtSecret: stack.jwtSecret }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const post = (path: string) => fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.adminA}` },
+    });
+    try {
+      const test = await post(`/api/webhook-endpoints/${endpoint.id}/test`);
+      expect(test.status).toBe(503);
+      expect(test.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const retry = await post(`/api/webhook-endpoints/${endpoint.id}/deliveries/${failed.id}/retry`);
+      expect(retry.status).toBe(503);
+      const rows = await stack.sql<{ id: string; event: string; status: string; lastError: string }[]>`
+        select id, event, status, last_error as "lastError" from reports.deliveries where endpoint_id = ${endpoint.id} order by created_at`;
+      expect(rows).toEqual([
+        { id: failed.id, event: 'webhook.test', status: 'FAILED', lastError: 'HTTP 500' },
+        { id: expect.any(String), event: 'webhook.test', status: 'FAILED', lastError: expect.stringMatching(/^O serviço de entregas está indisponível: nada foi enviado/) },
+      ]);
+      expect(at('/no-temporal')).toHaveLength(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await call(t.adminA, `/api/webhook-endpoints/${endpoint.id}`, 'DELETE');
+    }
   });
 });

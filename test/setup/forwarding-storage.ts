@@ -9,6 +9,10 @@ export class ForwardingStorage implements ReportStorage {
   }
 
   put(key: string, data: Buffer, contentType?: string) { return this.inner.put(key, data, contentType); }
+  putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string) { return this.inner.putPart(prefix, index, offset, data, contentType); }
+  joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string) {
+    return this.inner.joinParts(prefix, count, bytes, destination, contentType);
+  }
   compose(sources: string[], destination: string, contentType: string) { return this.inner.compose(sources, destination, contentType); }
   size(key: string) { return this.inner.size(key); }
   read(key: string) { return this.inner.read(key); }

@@ -1,8 +1,7 @@
 // The worker's storage wrapped to count, hold or fail the data parts of an export (tests of a report mid-export).
+import { partKey } from '../../src/storage/keys';
 import type { ReportStorage } from '../../src/storage/storage';
 import { ForwardingStorage } from './forwarding-storage';
-
-const DATA_PART = /\/part-(\d{6})$/;
 
 /**
  * The worker's storage, counting the data parts it stores (part 0 is the header) and able to hold them:
@@ -15,9 +14,12 @@ export class PartRecorder extends ForwardingStorage {
   failures = 0;
   /** Keys of the data parts stored, in order. */
   readonly dataKeys: string[] = [];
+  /** Where in the file each of them starts. */
+  readonly dataOffsets: number[] = [];
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
   private failAt: number | null = null;
+  private failFrom: number | null = null;
 
   constructor(inner: ReportStorage) {
     super(inner);
@@ -36,18 +38,23 @@ export class PartRecorder extends ForwardingStorage {
     this.failAt = this.dataParts + n;
   }
 
-  override async put(key: string, data: Buffer, contentType?: string): Promise<void> {
-    const part = DATA_PART.exec(key);
-    if (part && Number(part[1]) > 0) {
+  /** The first data part from now on that starts at `offset` or beyond fails, once. */
+  failOnceFrom(offset: number): void {
+    this.failFrom = offset;
+  }
+
+  override async putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void> {
+    if (index > 0) {
       await this.gate;
-      if (this.failAt === this.dataParts + 1) {
-        this.failAt = null;
+      if (this.failAt === this.dataParts + 1 || (this.failFrom !== null && offset >= this.failFrom)) {
+        this.failAt = this.failFrom = null;
         this.failures += 1;
         throw new Error('injected: storage unavailable');
       }
       this.dataParts += 1;
-      this.dataKeys.push(key);
+      this.dataKeys.push(partKey(prefix, index));
+      this.dataOffsets.push(offset);
     }
-    await this.inner.put(key, data, contentType);
+    await this.inner.putPart(prefix, index, offset, data, contentType);
   }
 }

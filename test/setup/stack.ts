@@ -28,6 +28,10 @@ export interface StackOptions {
   /** The worker's Chromium (default: CHROMIUM_PATH, else `chromium` on PATH); a missing one makes PDFs fail. */
   chromiumPath?: string;
   partBytes?: number;
+  /** The most rows in one range of a split export (small, to see many ranges). */
+  rangeRows?: number;
+  /** Bytes a range read ahead may hold (tiny, to see ranges given up and read again in their turn). */
+  aheadBytes?: number;
   /** Data rows per workbook sheet (small, to see continuation sheets). */
   workbookRowsPerSheet?: number;
   /** Create the retention Schedule on this stack's task queue, running this often (deleted at stop). */
@@ -48,6 +52,11 @@ export interface StackOptions {
   /** Seconds a scheduled run waits at the company's processing limit before asking again (30 by default). */
   scheduleLimitWaitSeconds?: number;
   delivery?: { apiRules?: AddressRules; workerRules?: AddressRules; retryDelaysSeconds?: number[] };
+  /** The worker's activity slots on the task queue and on its heavy queue (WORKER_ACTIVITY_SLOTS, WORKER_HEAVY_SLOTS). */
+  activitySlots?: number;
+  heavySlots?: number;
+  /** HEAVY_REPORT_DAYS of the API (7 by default). */
+  heavyReportDays?: number;
 }
 
 /** Another API process (`src/server.ts`, a real OS process) on the stack's database, Temporal and storage. */
@@ -113,13 +122,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workbookRowsPerSheet: options.workbookRowsPerSheet,
     webhookRules: options.delivery?.workerRules, retryDelaysSeconds: options.delivery?.retryDelaysSeconds,
     maxProcessingPerCompany: options.maxProcessingPerCompany, scheduleLimitWaitSeconds: options.scheduleLimitWaitSeconds, mail: options.mail,
-    maxAttempts: options.maxAttempts,
+    maxAttempts: options.maxAttempts, heavyReportDays: options.heavyReportDays, rangeRows: options.rangeRows, aheadBytes: options.aheadBytes,
+    maxConcurrentActivityTaskExecutions: options.activitySlots, heavy: { maxConcurrentActivityTaskExecutions: options.heavySlots },
   });
   const workerDone = worker.run();
   const workflows = await ReportWorkflows.connect({ address: services.temporalAddress, namespace: services.temporalNamespace, taskQueue });
   const events = new ReportEventHub(db.sql, options.events);
   server.on('request', buildApp({
     sql: db.sql, storage, workflows, jwtSecret, events, maxProcessingPerCompany: options.maxProcessingPerCompany,
+    heavyReportDays: options.heavyReportDays,
     demoLogin: options.demoLogin ? demoLoginRoutes({ sql: db.sql, jwtSecret }) : undefined,
     delivery: options.delivery && {
       rules: options.delivery.apiRules ?? { allowPrivate: true, httpsOnly: false },

@@ -36,6 +36,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('worker budgets', () => {
+  it('when unset, then the heavy queue gets 2 slots and a pool of 3 connections per slot', () => {
+    const config = loadConfig({});
+    expect(config.worker).toEqual({ queues: 'all', slots: 8, heavySlots: 2, dbPool: 10, heavyDbPool: 6 });
+    expect(config.heavyReportDays).toBe(7);
+    expect(loadConfig({ WORKER_HEAVY_SLOTS: '3' }).worker.heavyDbPool).toBe(9);
+  });
+
+  it('when the heavy pool is too small for its slots, then it refuses naming both variables', () => {
+    expect(() => loadConfig({ WORKER_HEAVY_SLOTS: '2', WORKER_HEAVY_DB_POOL: '5' })).toThrow(/WORKER_HEAVY_DB_POOL is 5; WORKER_HEAVY_SLOTS=2 with EXPORT_PARALLEL_RANGES=2 needs at least 6/);
+    // Four COPYs per export need five connections each.
+    expect(() => loadConfig({ WORKER_HEAVY_SLOTS: '2', EXPORT_PARALLEL_RANGES: '4', WORKER_HEAVY_DB_POOL: '8' })).toThrow(/needs at least 10 \(5 connections per export/);
+    expect(loadConfig({ WORKER_HEAVY_SLOTS: '2', EXPORT_PARALLEL_RANGES: '4' }).worker.heavyDbPool).toBe(10);
+    expect(() => loadConfig({ WORKER_HEAVY_SLOTS: '0' })).toThrow(/WORKER_HEAVY_SLOTS/);
+    expect(() => loadConfig({ HEAVY_REPORT_DAYS: 'week' })).toThrow(/HEAVY_REPORT_DAYS/);
+  });
+});
+
 describe('demoLoginAllowed', () => {
   it.each([
     [true, true, true],

@@ -36,6 +36,39 @@ describe('LocalStorage', () => {
     await expect(storage.delete('reports/7/none.csv')).resolves.toBeUndefined();
   });
 
+  it('when parts are stored at their offsets and joined, then the file is their concatenation, made by a rename: no parts folder remains', async () => {
+    const parts = Array.from({ length: 12 }, (_, i) => randomBytes(i === 5 ? 300_000 : 1 + i * 131));
+    let offset = 0;
+    for (const [i, part] of parts.entries()) {
+      await storage.putPart('parts/r1/', i, offset, part, 'text/csv');
+      offset += part.length;
+    }
+    const { sizeBytes } = await storage.joinParts('parts/r1/', parts.length, offset, 'reports/7/r1/final.csv', 'text/csv');
+    expect(sizeBytes).toBe(offset);
+    expect((await storage.read('reports/7/r1/final.csv')).equals(Buffer.concat(parts))).toBe(true);
+    expect(existsSync(path.join(dir, 'parts'))).toBe(false);
+  });
+
+  it('when a retry stores part 2 again (shorter), then what the first attempt stored after it is not in the file', async () => {
+    const [a, b, c, d] = ['header;', 'first part,', 'second part, long, from the first attempt;', 'third part'].map((t) => Buffer.from(t));
+    await storage.putPart('parts/r2/', 0, 0, a, 'text/csv');
+    await storage.putPart('parts/r2/', 1, a.length, b, 'text/csv');
+    await storage.putPart('parts/r2/', 2, a.length + b.length, c, 'text/csv');
+    await storage.putPart('parts/r2/', 3, a.length + b.length + c.length, d, 'text/csv');
+    // The retry resumes after part 1: its part 2 is another text.
+    const c2 = Buffer.from('2nd;');
+    await storage.putPart('parts/r2/', 2, a.length + b.length, c2, 'text/csv');
+    const total = a.length + b.length + c2.length;
+    await storage.joinParts('parts/r2/', 3, total, 'reports/7/r2/final.csv', 'text/csv');
+    expect((await storage.read('reports/7/r2/final.csv')).toString()).toBe('header;first part,2nd;');
+  });
+
+  it('when the stored parts hold fewer bytes than the export counted, then joinParts fails and makes no file', async () => {
+    await storage.putPart('parts/r3/', 0, 0, Buffer.from('header;'), 'text/csv');
+    await expect(storage.joinParts('parts/r3/', 2, 500, 'reports/7/r3/final.csv', 'text/csv')).rejects.toThrow(/7 bytes, 500 expected/);
+    expect(await storage.size('reports/7/r3/final.csv')).toBeNull();
+  });
+
   it('when 40 parts are composed, then the result is their exact concatenation and the parts stay', async () => {
     const parts = Array.from({ length: 40 }, (_, i) => randomBytes(i === 7 ? 300_000 : 1 + i * 97));
     const keys = parts.map((_, i) => `reports/7/r1/parts/${String(i).padStart(5, '0')}`);

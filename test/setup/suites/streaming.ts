@@ -4,23 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { parseReportCsv } from '../csv';
 import { PartRecorder } from '../part-recorder';
 import { ReportsApi, useStack } from '../reports-api';
-import type { Stack } from '../stack';
+import type { Stack, StackOptions } from '../stack';
 
 export interface StreamingCase {
   type: string;
   filters: Record<string, unknown>;
   /** How many data rows `arrange` makes. */
   rows: number;
-  /** The key the export resumes after, as the test names it (`(sent_at, id)`). */
-  key: string;
+  /** The key the export resumes after, as the test names it (`(sent_at, id)`); none: the type tests its resumption itself (`more`). */
+  key?: string;
+  /** More options of the small-parts stack. */
+  smallOptions?: StackOptions;
   /** A company with `rows` rows on `stack`: a client as its admin, and what its file's rows must be. */
   arrange(stack: Stack): Promise<{ api: ReportsApi; expectRows(rows: string[][]): void }>;
 }
 
-export function describeStreaming(c: StreamingCase): void {
+export interface StreamingStacks {
+  small: Stack;
+  recorder(): PartRecorder;
+}
+
+export function describeStreaming(c: StreamingCase, more?: (s: StreamingStacks) => void): void {
   describe(`${c.type} streams many rows`, () => {
     let recorder: PartRecorder;
-    const small = useStack({ partBytes: 4096, wrapWorkerStorage: (s) => (recorder = new PartRecorder(s)) });
+    const small = useStack({ ...c.smallOptions, partBytes: 4096, wrapWorkerStorage: (s) => (recorder = new PartRecorder(s)) });
     const normal = useStack();
     const total = c.rows;
 
@@ -46,7 +53,7 @@ export function describeStreaming(c: StreamingCase): void {
       a.expectRows(rows);
     }, 180_000);
 
-    it(`when a part fails to be stored, then the retry resumes after the last stored ${c.key} and the file is unchanged`, async () => {
+    if (c.key) it(`when a part fails to be stored, then the retry resumes after the last stored ${c.key} and the file is unchanged`, async () => {
       const { api } = await c.arrange(small);
       const clean = await api.run(c.type, c.filters);
       const stored = recorder.dataParts;
@@ -60,5 +67,7 @@ export function describeStreaming(c: StreamingCase): void {
       expect(parts.slice(0, 4)).toEqual([1, 2, 3, 4]);
       expect(new Set(parts).size).toBe(parts.length);
     }, 180_000);
+
+    more?.({ small, recorder: () => recorder });
   });
 }

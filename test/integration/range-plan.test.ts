@@ -1,0 +1,44 @@
+// How a split keyset query is cut into ranges (buildRangePlanSql), run in PostgreSQL on counts made up
+// for the purpose: the bounds are keys in key order (numbers, not text), a key's rows are never cut, and the
+// range size follows the total within its limits.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryParams, buildRangePlanSql, scopeTransaction, type KeysetQuery } from '../../src/reports/query';
+import { createTestDatabase } from '../setup/services';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db?.drop());
+
+/** The plan of a query whose split is `counts` (key → rows), with ranges of total / spread rows in [min, max]. */
+async function plan(counts: [number, number][], size: { minRows: number; maxRows: number; spread: number }) {
+  const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+  const query: KeysetQuery = {
+    kind: 'keyset', select: ['1'], from: 'companies', where: [], key: [{ expr: 'id', type: 'bigint' }],
+    split: `select k, n from unnest(${q.value(counts.map(([k]) => k), 'bigint[]')}, ${q.value(counts.map(([, n]) => n), 'bigint[]')}) as s(k, n)`,
+  };
+  return db.sql.begin(async (tx) => {
+    await scopeTransaction(tx, q);
+    const [row] = await tx.unsafe<{ total: string; bounds: string[] }[]>(buildRangePlanSql(query, q, size));
+    return { total: Number(row.total), bounds: row.bounds };
+  });
+}
+
+describe('the ranges of a split export', () => {
+  it('when keys cross a power of ten, then the bounds come in numeric order', async () => {
+    const counts = Array.from({ length: 25 }, (_, i): [number, number] => [i + 1, 1]);
+    expect(await plan(counts, { minRows: 1, maxRows: 100, spread: 5 })).toEqual({ total: 25, bounds: ['5', '10', '15', '20'] });
+  });
+
+  it('when one key holds more rows than a range, then it is one range of its own, never cut', async () => {
+    const counts: [number, number][] = [[7, 2], [90, 12], [100, 1], [1000, 3], [20000, 2]];
+    // 20 rows, ranges of 4: ends after 90 (14 rows reached), after 1000 (18 ≥ 16); 20000 is the last range.
+    expect(await plan(counts, { minRows: 1, maxRows: 4, spread: 2 })).toEqual({ total: 20, bounds: ['90', '1000'] });
+  });
+
+  it('when the total is small, then the minimum range size makes it one range; with nothing, no bound', async () => {
+    expect(await plan([[3, 10], [4, 10], [5, 10]], { minRows: 1000, maxRows: 50_000, spread: 8 })).toEqual({ total: 30, bounds: [] });
+    expect(await plan([], { minRows: 1, maxRows: 10, spread: 8 })).toEqual({ total: 0, bounds: [] });
+  });
+});
