@@ -28,7 +28,7 @@ export const STATUS_LABELS = { open: 'Aberto', pending: 'Pendente', paused: 'Pau
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30, no year 0000, which PostgreSQL's dates do not have). */
 export const calendarDay = z
   .string({ error: 'deve ser uma data no formato AAAA-MM-DD' })
   .refine((s) => ISO_DAY.test(s) && isRealDay(s), { message: 'deve ser uma data válida no formato AAAA-MM-DD' })
@@ -36,7 +36,7 @@ export const calendarDay = z
 
 function isRealDay(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= '0001-01-01';
 }
 
 /** Days from `from` to `to`, both included. */

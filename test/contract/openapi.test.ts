@@ -1,12 +1,11 @@
 // GET /api/openapi.json: a valid OpenAPI 3.1 document of the whole API, public, built from the registry.
 import { validate } from '@readme/openapi-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { REPORTS, registerReport } from '../../src/reports';
 import { defineReport } from '../../src/reports/definition';
 import { calendarDay } from '../../src/reports/filters';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
 
@@ -16,16 +15,8 @@ const inputSchema = (schema: z.ZodType) => {
 };
 
 describe('the OpenAPI document', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Documentada');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
+  const company = useCompany(stack, 'Documentada');
 
   async function fetchDocument(): Promise<Doc> {
     const res = await fetch(`${stack.baseUrl}/api/openapi.json`);

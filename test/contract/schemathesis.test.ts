@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCompany, createContact, createQueue, createTicket } from '../setup/rows';
 import { newWebhookSecret } from '../../src/delivery/webhook-message';
 import { selectSchedules, syncSchedule, type ScheduleRow } from '../../src/schedules/store';
-import { createCompany, createContact, createQueue, createTicket } from '../setup/fixtures';
 import { startStack, type Stack } from '../setup/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../setup/webhook-receiver';
 

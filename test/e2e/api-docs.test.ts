@@ -2,22 +2,20 @@
 // and nothing it loads comes from anywhere but the module itself.
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack } from '../setup/reports-api';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 describe('the API reference page (headless Chromium)', () => {
-  let stack: Stack;
+  const stack = useStack();
   let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStack();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
   }, 60_000);
 
   it('when opened without a token, then it lists every operation and every request stays on 127.0.0.1', async () => {

@@ -2,21 +2,19 @@
 // edits the week, holidays and target; a 400 shows under the interval it names; other profiles never see it.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { createCompany } from '../setup/rows';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const EMPTY_WEEK = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] };
 
 describe('the business-hours section of the reports page (headless Chromium)', () => {
-  let stack: Stack;
+  const stack = useStack({ demoLogin: true });
+  const a = useCompany(stack, 'Acme');
   let browser: Browser;
-  let a: CompanyFixture;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ demoLogin: true });
-    a = await createCompany(stack.sql, 'Acme');
     await createCompany(stack.sql, 'Beta');
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 120_000);
@@ -24,7 +22,6 @@ describe('the business-hours section of the reports page (headless Chromium)', (
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await stack?.stop();
   }, 60_000);
 
   async function loginAs(userName: string): Promise<Page> {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/api/auth';
 import { freePort } from '../../dev/ports';
 import { parseReportCsv } from '../setup/csv';
-import { createCompany, createContact, createTicket } from '../setup/fixtures';
+import { createCompany, createContact, createTicket } from '../setup/rows';
 import { createTestDatabase } from '../setup/services';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -4,26 +4,23 @@ import { createServer } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
-import { createCompany, createContact, createQueue, createTicket, type CompanyFixture } from '../setup/fixtures';
+import { createContact, createQueue, createTicket } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 describe('the reports page (headless Chromium)', () => {
-  let stack: Stack;
+  // Every test opens its own browser context (and event stream) as the same demo users, and keeps it until
+  // the end: more than the 5 streams per user a real API process allows.
+  const stack = useStack({ demoLogin: true, events: { maxStreamsPerUser: 50 }, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
+  const a = useCompany(stack, 'Acme');
+  const b = useCompany(stack, 'Beta');
   let gate: GatedStorage;
   let browser: Browser;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    // Every test opens its own browser context (and event stream) as the same demo users, and keeps it until
-    // the end: more than the 5 streams per user a real API process allows.
-    stack = await startStack({ demoLogin: true, events: { maxStreamsPerUser: 50 }, wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)) });
-    a = await createCompany(stack.sql, 'Acme');
-    b = await createCompany(stack.sql, 'Beta');
     const queue = await createQueue(stack.sql, a.id, 'Suporte');
     await createQueue(stack.sql, b.id, 'Fila da Beta');
     const contact = await createContact(stack.sql, a.id, 'Maria', '5511988887777');
@@ -37,7 +34,6 @@ describe('the reports page (headless Chromium)', () => {
     gate?.openGate();
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await stack?.stop();
   }, 60_000);
 
   async function loginAs(userName: string): Promise<Page> {

@@ -3,21 +3,20 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportScheduleId } from '../../src/schedules/temporal-schedule';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { type CompanyFixture, createCompany } from '../setup/rows';
+import { useStack } from '../setup/reports-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../setup/webhook-receiver';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 describe('the Agendamentos page (headless Chromium)', () => {
-  let stack: Stack;
+  const stack = useStack({ demoLogin: true, delivery: { retryDelaysSeconds: [1] } });
   let browser: Browser;
   let receiver: WebhookReceiver;
   let a: CompanyFixture;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ demoLogin: true, delivery: { retryDelaysSeconds: [1] } });
     receiver = await startWebhookReceiver();
     a = await createCompany(stack.sql, 'Acme');
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -27,7 +26,6 @@ describe('the Agendamentos page (headless Chromium)', () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await receiver?.close();
-    await stack?.stop();
   }, 60_000);
 
   async function openAs(userName: string): Promise<Page> {

@@ -3,25 +3,19 @@
 // as storage being down, is retried until the budget runs out: restarts.test.ts and gcs-outage.test.ts.)
 // These faults are in this file's own database, so they run on the shared test services.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reportWorkflowId, USER_MESSAGES } from '../../workflows/definitions';
-import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { createContact, createTicket } from '../setup/rows';
+import { useStack, useCompany } from '../setup/reports-api';
 
 describe('fault: a report that can never succeed', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const company = useCompany(stack, 'Loja Falhas');
 
   beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Loja Falhas');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const contact = await createContact(stack.sql, company.id, 'Cliente', '5511999990000');
     await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-05T12:00:00Z' });
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   /** The report activity's one attempt, from the run's history: its number and how it failed. */
   async function reportActivityOutcome(reportId: string) {
@@ -50,7 +44,7 @@ describe('fault: a report that can never succeed', () => {
 
   async function expectErrorAtFirstAttempt(id: string, failureType: keyof typeof USER_MESSAGES) {
     const started = Date.now();
-    const report = await stack.waitForReport(id, token, 60_000);
+    const report = await stack.waitForReport(id, company.token, 60_000);
     expect(report.status).toBe('ERROR');
     expect(report.error).toEqual({ message: USER_MESSAGES[failureType] });
     expect(await reportActivityOutcome(id)).toEqual({ attempt: 1, type: failureType, nonRetryable: true });
@@ -92,7 +86,7 @@ describe('fault: a report that can never succeed', () => {
     await stack.sql`alter table messages rename column body to body_renamed`;
     try {
       const res = await stack.api('/api/reports', {
-        method: 'POST', token, body: JSON.stringify({ type: 'service_history', filters: { from: '2026-10-01', to: '2026-10-31' } }),
+        method: 'POST', token: company.token, body: JSON.stringify({ type: 'service_history', filters: { from: '2026-10-01', to: '2026-10-31' } }),
       });
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };

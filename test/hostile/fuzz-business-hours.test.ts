@@ -2,9 +2,8 @@
 // garbage. The answer is a 200 that GET then repeats exactly, or a 400 problem naming fields — never a 5xx,
 // and a refused body changes nothing.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const hostileString = fc.oneof(
   fc.string(), fc.string({ unit: 'binary' }),
@@ -42,26 +41,17 @@ const body = fc.oneof(
 );
 
 describe('PUT /api/business-hours under fuzzing', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Loja Fuzz');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
-  }, 120_000);
-
-  afterAll(() => stack?.stop());
+  const stack = useStack();
+  const company = useCompany(stack, 'Loja Fuzz');
 
   it('whatever the body, then 200 and GET repeats it, or 400 naming fields and nothing changes; never a 5xx', async () => {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
-        const before = await (await stack.api('/api/business-hours', { token })).json();
-        const res = await stack.api('/api/business-hours', { method: 'PUT', token, body: JSON.stringify(b) ?? 'null' });
+        const before = await (await stack.api('/api/business-hours', { token: company.token })).json();
+        const res = await stack.api('/api/business-hours', { method: 'PUT', token: company.token, body: JSON.stringify(b) ?? 'null' });
         const answer = (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
-        const after = await (await stack.api('/api/business-hours', { token })).json();
+        const after = await (await stack.api('/api/business-hours', { token: company.token })).json();
         if (res.status === 200) {
           accepted++;
           expect(after).toEqual(answer);

@@ -1,9 +1,8 @@
 // Hostile input: schedules and webhook endpoints fuzzed with generated bodies (fast-check). Whatever comes in,
 // the answer is never a 5xx: it is problem details, and a refused body leaves nothing behind.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const hostileString = fc.oneof(
   fc.string(), fc.string({ unit: 'binary' }),
@@ -34,19 +33,11 @@ const endpointBody = fc.oneof(
 );
 
 describe('fuzzed schedules and webhook endpoints', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Fuzz');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
-  }, 120_000);
-  afterAll(() => stack?.stop());
+  const stack = useStack();
+  const company = useCompany(stack, 'Fuzz');
 
   const send = (path: string, method: string, body: unknown) =>
-    stack.api(path, { method, token, body: JSON.stringify(body) });
+    stack.api(path, { method, token: company.token, body: JSON.stringify(body) });
 
   async function expectNo5xx(res: Response, body: unknown): Promise<Record<string, any>> {
     expect(res.status, JSON.stringify(body)?.slice(0, 300)).toBeLessThan(500);

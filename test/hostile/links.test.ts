@@ -6,11 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveLinkSigningKey } from '../../src/config';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { downloadReport, requestReport } from '../setup/fixtures-messages';
-import { startStack, type Stack } from '../setup/stack';
+import { createCompany } from '../setup/rows';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { type Stack } from '../setup/stack';
 
 /** GET with the path sent exactly as written (fetch would resolve `..` and re-encode it). */
 function rawGet(baseUrl: string, rawPath: string): Promise<{ status: number; body: string }> {
@@ -27,32 +27,24 @@ function rawGet(baseUrl: string, rawPath: string): Promise<{ status: number; bod
 }
 
 async function readyReport(stack: Stack, token: string): Promise<{ id: string; link: URL; report: Record<string, any> }> {
-  const id = await requestReport(stack, token, 'licenses', { month: 'current' });
-  const report = await stack.waitForReport(id, token);
-  expect(report.status).toBe('READY');
-  const res = await stack.api(`/api/reports/${id}/download`, { token });
-  expect(res.status).toBe(302);
-  return { id, link: new URL(res.headers.get('location')!), report };
+  const api = new ReportsApi(stack, token);
+  const id = await api.request('licenses', { month: 'current' });
+  const report = await api.ready(id);
+  return { id, link: await api.link(id), report };
 }
 
 describe('local download links', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const company = useCompany(stack, 'Loja Links');
   let mine: Awaited<ReturnType<typeof readyReport>>;
   let another: Awaited<ReturnType<typeof readyReport>>;
   const secretFile = path.join(os.tmpdir(), `reports-links-secret-${process.pid}.txt`);
 
   beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Loja Links');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
-    mine = await readyReport(stack, token);
-    another = await readyReport(stack, token);
+    mine = await readyReport(stack, company.token);
+    another = await readyReport(stack, company.token);
     writeFileSync(secretFile, 'SEGREDO-FORA-DA-PASTA');
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const fetchLink = (url: URL) => fetch(url, { redirect: 'manual' });
   const withParam = (url: URL, name: string, value: string | null) => {
@@ -155,7 +147,7 @@ describe('local download links', () => {
       { type: 'licenses', filters: { month: 'current', fileName: '../x.csv' } },
       { type: 'licenses', filters: { month: 'current', key: 'reports/1/x' } },
     ]) {
-      const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify(body) });
+      const res = await stack.api('/api/reports', { method: 'POST', token: company.token, body: JSON.stringify(body) });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     const keys = await stack.sql<{ key: string }[]>`select object_key as key from reports.reports where object_key is not null`;
@@ -164,16 +156,13 @@ describe('local download links', () => {
 });
 
 describe('GCS download links', () => {
-  let stack: Stack;
+  const stack = useStack({ storage: 'gcs' });
   let token: string;
 
   beforeAll(async () => {
-    stack = await startStack({ storage: 'gcs' });
     const company = await createCompany(stack.sql, 'Loja GCS');
     token = stack.tokenFor({ id: company.admin, companyId: company.id });
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   it('when a READY report is downloaded, then the link is V4, lives exactly 24 h from the report\'s end, and serves the file', async () => {
     const { id, link, report } = await readyReport(stack, token);
@@ -187,7 +176,7 @@ describe('GCS download links', () => {
       expect(url.searchParams.get('X-Goog-Date')).toBe(issued);
       expect(url.searchParams.get('X-Goog-Signature')).toMatch(/^[0-9a-f]+$/);
     }
-    const bytes = await downloadReport(stack, id, token);
+    const bytes = await new ReportsApi(stack, token).download(id);
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 });

@@ -1,13 +1,11 @@
 // Hostile input 8: SQL injection in every string filter. Free-text filters are compared as exact strings
 // (a row whose value *is* the payload is found, nothing else); constrained ones answer 400; and the
 // database is byte-for-byte what it was.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connection';
 import { parseReportCsv } from '../setup/csv';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createWebhookEvent, createWhatsapp } from '../setup/fixtures-billing';
-import { createOfficialMessage, downloadReport } from '../setup/fixtures-messages';
-import { startStack, type Stack } from '../setup/stack';
+import { createCompany, createOfficialMessage, createWebhookEvent, createWhatsapp } from '../setup/rows';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
 
 const PAYLOADS = [
   "' OR '1'='1",
@@ -46,17 +44,13 @@ async function databaseFingerprint(sql: Sql): Promise<Record<string, string>> {
 }
 
 describe('SQL injection in string filters', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack({ maxProcessingPerCompany: 1_000 });
+  const company = useCompany(stack, 'Loja Injeção');
   let before: Record<string, string>;
 
   beforeAll(async () => {
-    stack = await startStack({ maxProcessingPerCompany: 1_000 });
     const { sql } = stack;
-    company = await createCompany(sql, 'Loja Injeção');
     const other = await createCompany(sql, 'OUTRA-EMPRESA');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const at = '2026-10-10T15:00:00Z';
     for (const [companyId, tag] of [[company.id, 'A'], [other.id, 'OUTRA-EMPRESA']] as const) {
       await createWebhookEvent(sql, companyId, { eventType: STORED, requestId: STORED, contactNumber: STORED, createdAt: at, httpStatus: 200 });
@@ -69,8 +63,6 @@ describe('SQL injection in string filters', () => {
     }
     before = await databaseFingerprint(sql);
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const FREE_TEXT: { type: string; field: string; list?: boolean; column: number }[] = [
     { type: 'webhook_events', field: 'contactNumber', column: 3 },
@@ -85,7 +77,7 @@ describe('SQL injection in string filters', () => {
       let matched = 0;
       for (const payload of PAYLOADS) {
         const filters = { ...RANGE, [target.field]: target.list ? [payload] : payload };
-        const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type: target.type, filters }) });
+        const res = await stack.api('/api/reports', { method: 'POST', token: company.token, body: JSON.stringify({ type: target.type, filters }) });
         if (res.status === 400) {
           // Only a rule of the field itself may refuse it (e.g. its length), never a failure further in.
           const problem = (await res.json()) as { errors: { path: string }[] };
@@ -94,8 +86,8 @@ describe('SQL injection in string filters', () => {
         }
         expect(res.status, payload).toBe(202);
         const { id } = (await res.json()) as { id: string };
-        expect((await stack.waitForReport(id, token)).status).toBe('READY');
-        const bytes = await downloadReport(stack, id, token);
+        expect((await stack.waitForReport(id, company.token)).status).toBe('READY');
+        const bytes = await new ReportsApi(stack, company.token).download(id);
         const [, ...rows] = parseReportCsv(bytes);
         // Only the caller's row whose value is exactly the payload; never the other company's twin.
         expect(rows.map((r) => r[target.column]), payload).toEqual(payload === STORED ? [STORED] : []);
@@ -122,17 +114,17 @@ describe('SQL injection in string filters', () => {
       );
     }
     for (const [type, filters, path] of cases) {
-      const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters }) });
+      const res = await stack.api('/api/reports', { method: 'POST', token: company.token, body: JSON.stringify({ type, filters }) });
       expect(res.status, `${type} ${JSON.stringify(filters)}`).toBe(400);
       const problem = (await res.json()) as { errors: { path: string }[] };
       expect(problem.errors.map((e) => e.path)).toContain(path);
     }
     // And through the other ways in: the list's query string and the ticket export's path.
     for (const payload of PAYLOADS.slice(0, 4)) {
-      expect((await stack.api(`/api/reports?type=${encodeURIComponent(payload)}`, { token })).status).toBe(400);
-      expect((await stack.api(`/api/reports?status=${encodeURIComponent(payload)}`, { token })).status).toBe(400);
-      expect((await stack.api(`/api/reports/${encodeURIComponent(payload)}`, { token })).status).toBe(404);
-      expect((await stack.api(`/api/tickets/${encodeURIComponent(payload)}/export`, { method: 'POST', token })).status).toBe(400);
+      expect((await stack.api(`/api/reports?type=${encodeURIComponent(payload)}`, { token: company.token })).status).toBe(400);
+      expect((await stack.api(`/api/reports?status=${encodeURIComponent(payload)}`, { token: company.token })).status).toBe(400);
+      expect((await stack.api(`/api/reports/${encodeURIComponent(payload)}`, { token: company.token })).status).toBe(404);
+      expect((await stack.api(`/api/tickets/${encodeURIComponent(payload)}/export`, { method: 'POST', token: company.token })).status).toBe(400);
     }
   });
 

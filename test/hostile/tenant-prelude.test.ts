@@ -3,13 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerReport } from '../../src/reports';
 import { defineReport } from '../../src/reports/definition';
 import { SCOPED_TABLES } from '../../src/reports/query';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { downloadReport, requestReport } from '../setup/fixtures-messages';
-import { startStack, type Stack } from '../setup/stack';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
 
 const PLATFORM_MIGRATION = path.join(__dirname, '../../src/db/migrations/001_platform_schema.sql');
 
@@ -27,14 +25,11 @@ function unscopedReport(type: string, sql: string) {
 }
 
 describe('the tenant prelude', () => {
-  let stack: Stack;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
+  const stack = useStack();
+  const a = useCompany(stack, 'Alfa');
+  const b = useCompany(stack, 'Beta');
 
   beforeAll(async () => {
-    stack = await startStack();
-    a = await createCompany(stack.sql, 'Alfa');
-    b = await createCompany(stack.sql, 'Beta');
     // A platform table added after the prelude was written, holding both companies' rows.
     await stack.sql`create table public.unlisted_notes (company_id bigint not null, note text not null)`;
     await stack.sql`insert into public.unlisted_notes values (${a.id}, 'NOTA-DA-ALFA'), (${b.id}, 'NOTA-DA-BETA')`;
@@ -42,8 +37,6 @@ describe('the tenant prelude', () => {
     registerReport(unscopedReport('reads_qualified_table', 'select name from public.users order by name'));
     registerReport(unscopedReport('reads_scoped_table', 'select name from users order by name'));
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   it('when compared with the platform migration, then every platform table is in the prelude, and nothing else', () => {
     const tables = [...readFileSync(PLATFORM_MIGRATION, 'utf8').matchAll(/^\s*create table\s+(?:public\.)?(\w+)/gim)].map((m) => m[1]);
@@ -53,7 +46,7 @@ describe('the tenant prelude', () => {
 
   it('when a report query names a table missing from the prelude, then the report ends in ERROR and its file never exists', async () => {
     const token = stack.tokenFor({ id: b.admin, companyId: b.id });
-    const id = await requestReport(stack, token, 'reads_unlisted_table', {});
+    const id = await new ReportsApi(stack, token).request('reads_unlisted_table', {});
     const report = await stack.waitForReport(id, token);
     expect(report.status).toBe('ERROR');
     expect(report.error.message).not.toMatch(/NOTA/);
@@ -64,15 +57,15 @@ describe('the tenant prelude', () => {
 
   it('when a report query names a platform table with its schema, then it is refused too', async () => {
     const token = stack.tokenFor({ id: b.admin, companyId: b.id });
-    const id = await requestReport(stack, token, 'reads_qualified_table', {});
+    const id = await new ReportsApi(stack, token).request('reads_qualified_table', {});
     expect((await stack.waitForReport(id, token)).status).toBe('ERROR');
   });
 
   it('when the same kind of query names a shadowed table, then it reads the caller\'s rows only (the control)', async () => {
     const token = stack.tokenFor({ id: b.admin, companyId: b.id });
-    const id = await requestReport(stack, token, 'reads_scoped_table', {});
+    const id = await new ReportsApi(stack, token).request('reads_scoped_table', {});
     expect((await stack.waitForReport(id, token)).status).toBe('READY');
-    const file = (await downloadReport(stack, id, token)).toString('utf8');
+    const file = (await new ReportsApi(stack, token).download(id)).toString('utf8');
     expect(file).toContain('Admin Beta');
     expect(file).not.toContain('Alfa');
   });

@@ -1,32 +1,21 @@
 // GET/PUT /api/business-hours through HTTP on real services: the shape, the admin-only change, every rejected
 // body naming its field, and one company never seeing or changing another's settings.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { profileTokens, useCompany, useStack } from '../setup/reports-api';
 
 const EMPTY_WEEK = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] };
 const WEEKDAYS_8_TO_18 = { 1: [['08:00', '12:00'], ['13:00', '18:00']], 2: [['08:00', '18:00']], 3: [['08:00', '18:00']],
   4: [['08:00', '18:00']], 5: [['08:00', '18:00']], 6: [['09:00', '13:00']], 7: [] };
 
 describe('/api/business-hours', () => {
-  let stack: Stack;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
+  const stack = useStack();
+  const a = useCompany(stack, 'Horário A');
+  const b = useCompany(stack, 'Horário B', 'America/Manaus');
   let tokens: Record<'adminA' | 'supervisorA' | 'userA' | 'adminB', string>;
 
   beforeAll(async () => {
-    stack = await startStack();
-    a = await createCompany(stack.sql, 'Horário A');
-    b = await createCompany(stack.sql, 'Horário B', 'America/Manaus');
-    tokens = {
-      adminA: stack.tokenFor({ id: a.admin, companyId: a.id }),
-      supervisorA: stack.tokenFor({ id: a.supervisor, companyId: a.id }),
-      userA: stack.tokenFor({ id: a.user, companyId: a.id }),
-      adminB: stack.tokenFor({ id: b.admin, companyId: b.id }),
-    };
+    tokens = profileTokens(stack, a, b);
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const get = async (token: string) => {
     const res = await stack.api('/api/business-hours', { token });

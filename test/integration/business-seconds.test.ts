@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connection';
 import { saveBusinessHours, WEEKDAYS, type Interval } from '../../src/reports/business-hours';
-import { createCompany } from '../setup/fixtures';
+import { createCompany } from '../setup/rows';
 import { createTestDatabase, type TestDatabase } from '../setup/services';
 
 type Week = Partial<Record<(typeof WEEKDAYS)[number], Interval[]>>;

@@ -1,26 +1,19 @@
 // The live event stream's edges: a client that leaves during authentication, too many streams, a token that
 // expires while its stream is open, and permissions changed while the LISTEN connection was down.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createUser, type CompanyFixture } from '../setup/fixtures';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createUser } from '../setup/rows';
 import { SseClient } from '../setup/sse';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 import { until } from '../setup/until';
 
 describe('GET /api/reports/events at its limits', () => {
-  let stack: Stack;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
+  const stack = useStack({ events: { heartbeatMs: 60_000, maxStreamsPerUser: 2, maxStreamsPerCompany: 3 } });
+  const a = useCompany(stack, 'Limites A');
+  const b = useCompany(stack, 'Limites B');
   const clients: SseClient[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({ events: { heartbeatMs: 60_000, maxStreamsPerUser: 2, maxStreamsPerCompany: 3 } });
-    a = await createCompany(stack.sql, 'Limites A');
-    b = await createCompany(stack.sql, 'Limites B');
-  }, 120_000);
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await stack?.stop();
   });
 
   const url = (token: string) => `${stack.baseUrl}/api/reports/events?access_token=${token}`;

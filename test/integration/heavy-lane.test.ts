@@ -2,8 +2,8 @@
 // small report of another company finishes while every heavy slot is taken.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heavyTaskQueue } from '../../workflows/definitions';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { pollReport, requestReport } from '../setup/fixtures-messages';
+import { type CompanyFixture, createCompany } from '../setup/rows';
+import { ReportsApi } from '../setup/reports-api';
 import { GatedStorage } from '../setup/gated-storage';
 import { startStack, type Stack } from '../setup/stack';
 
@@ -52,10 +52,10 @@ describe('heavy exports on their own task queue', () => {
 
   it('when a month of service_history is asked for, then its export runs on the heavy queue; one day and ticket_summary stay on the main queue', async () => {
     const token = stack.tokenFor({ id: smallCompany.admin, companyId: smallCompany.id });
-    const month = await requestReport(stack, token, 'service_history', MONTH);
-    const oneDay = await requestReport(stack, token, 'service_history', { from: MONTH.from, to: MONTH.from });
-    const summary = await requestReport(stack, token, 'ticket_summary', MONTH);
-    const workbook = await requestReport(stack, token, 'service_history', MONTH, 'xlsx');
+    const month = await new ReportsApi(stack, token).request('service_history', MONTH);
+    const oneDay = await new ReportsApi(stack, token).request('service_history', { from: MONTH.from, to: MONTH.from });
+    const summary = await new ReportsApi(stack, token).request('ticket_summary', MONTH);
+    const workbook = await new ReportsApi(stack, token).request('service_history', MONTH, 'xlsx');
     for (const id of [month, oneDay, summary, workbook]) expect((await stack.waitForReport(id, token)).status).toBe('READY');
 
     const main = stack.taskQueue;
@@ -72,7 +72,7 @@ describe('heavy exports on their own task queue', () => {
     const smallToken = stack.tokenFor({ id: smallCompany.admin, companyId: smallCompany.id });
     gated.closeGate();
     const heavy = [];
-    for (let i = 0; i < 4; i++) heavy.push(await requestReport(stack, heavyToken, 'service_history', MONTH));
+    for (let i = 0; i < 4; i++) heavy.push(await new ReportsApi(stack, heavyToken).request('service_history', MONTH));
     const heldReports = () => new Set([...gated.waiting].map((k) => reportIdOf(k) ?? k));
     // Two exports reach storage and wait there; the other two wait for a heavy slot.
     for (const deadline = Date.now() + 30_000; heldReports().size < 2; ) {
@@ -80,8 +80,8 @@ describe('heavy exports on their own task queue', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
 
-    const small = await requestReport(stack, smallToken, 'ticket_summary', MONTH);
-    const ready = await pollReport(stack, small, smallToken, (r) => r.status !== 'PROCESSING', 30_000);
+    const small = await new ReportsApi(stack, smallToken).request('ticket_summary', MONTH);
+    const ready = await new ReportsApi(stack, smallToken).waitFor(small, (r) => r.status !== 'PROCESSING', 30_000);
     expect(ready.status).toBe('READY');
     // The budget held: still only two heavy exports at a time, all four still processing.
     expect(heldReports().size).toBe(2);

@@ -1,33 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { monthLabel } from '../../src/reports/month';
-import { createCompany, createQueue, type CompanyFixture } from '../setup/fixtures';
-import {
-  createUserAt, csvFile, formatZoned, plusSeconds, refusedPaths, runCsvReport, zonedMonthLabel, zonedMonthStart,
-} from '../setup/fixtures-billing';
-import { startStack, type Stack } from '../setup/stack';
+import { type CompanyFixture, createCompany, createQueue, createUser } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
 
 const HEADER = 'ID do usuário;Nome;Email;Perfil;Data de criação;Filas atribuídas';
 const SP = 'America/Sao_Paulo';
 const MANAUS = 'America/Manaus';
 
 describe('licenses through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let manaus: CompanyFixture;
-  let spToken: string;
-  let manausToken: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const manaus = useCompany(stack, 'Loja Manaus', MANAUS);
   let u: Record<string, number>;
   /** The company's default users (created 2026-01-01T00:00:00Z by createCompany): active in every month asked. */
   let defaults: (c: CompanyFixture) => string[];
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    manaus = await createCompany(sql, 'Loja Manaus', MANAUS);
     const other = await createCompany(sql, 'OUTRA-EMPRESA');
-    spToken = stack.tokenFor({ id: sp.admin, companyId: sp.id });
-    manausToken = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
 
     const emails = new Map((await sql<{ id: number; email: string }[]>`select id, email from users`).map((r) => [r.id, r.email]));
     defaults = (c) => [
@@ -41,40 +32,38 @@ describe('licenses through the HTTP API', () => {
     const next = zonedMonthStart(SP, -1);
     u = {
       // Created at 00:00:00 on the 1st of the current month: in it, and not in the previous one (its end).
-      createdAtStart: await createUserAt(sql, sp.id, { name: 'Ana Início', email: 'ana@loja.com.br', profile: 'user', createdAt: start, queueIds: queues }),
+      createdAtStart: await createUser(sql, sp.id, 'Ana Início', 'user', { email: 'ana@loja.com.br', createdAt: start, queueIds: queues }),
       // Deleted at 00:00:00 on the 1st: still active at that instant, so in the current month too.
-      deletedAtStart: await createUserAt(sql, sp.id, {
-        name: 'Bruno Saiu', email: 'bruno@loja.com.br', profile: 'admin', createdAt: zonedMonthStart(SP, 2), deletedAt: start, queueIds: [queues[0]],
+      deletedAtStart: await createUser(sql, sp.id, 'Bruno Saiu', 'admin', {
+        email: 'bruno@loja.com.br', createdAt: zonedMonthStart(SP, 2), deletedAt: start, queueIds: [queues[0]],
       }),
       // Deleted one second before the month: only in the previous month.
-      deletedBefore: await createUserAt(sql, sp.id, {
-        name: 'Carla Antes', email: 'carla@loja.com.br', profile: 'user', createdAt: zonedMonthStart(SP, 1), deletedAt: plusSeconds(start, -1),
+      deletedBefore: await createUser(sql, sp.id, 'Carla Antes', 'user', {
+        email: 'carla@loja.com.br', createdAt: zonedMonthStart(SP, 1), deletedAt: plusSeconds(start, -1),
       }),
       // Created at 23:59:59 on the month's last day: in it.
-      lastSecond: await createUserAt(sql, sp.id, {
-        name: '=HYPERLINK("x")', email: '-dani@loja.com.br', profile: 'supervisor', createdAt: plusSeconds(next, -1),
+      lastSecond: await createUser(sql, sp.id, '=HYPERLINK("x")', 'supervisor', {
+        email: '-dani@loja.com.br', createdAt: plusSeconds(next, -1),
       }),
       // Created at 00:00:00 on the 1st of next month: the month's end, excluded.
-      createdAtEnd: await createUserAt(sql, sp.id, { name: 'Eva Depois', email: 'eva@loja.com.br', profile: 'user', createdAt: next }),
+      createdAtEnd: await createUser(sql, sp.id, 'Eva Depois', 'user', { email: 'eva@loja.com.br', createdAt: next }),
       // Manaus: the month starts one hour later than in São Paulo.
-      manausStart: await createUserAt(sql, manaus.id, { name: 'Fábio Manaus', email: 'fabio@manaus.com.br', profile: 'user', createdAt: zonedMonthStart(MANAUS, 0) }),
-      manausGoneAtSpStart: await createUserAt(sql, manaus.id, {
-        name: 'Gil Manaus', email: 'gil@manaus.com.br', profile: 'user', createdAt: '2026-01-01T00:00:00Z', deletedAt: zonedMonthStart(SP, 0),
+      manausStart: await createUser(sql, manaus.id, 'Fábio Manaus', 'user', { email: 'fabio@manaus.com.br', createdAt: zonedMonthStart(MANAUS, 0) }),
+      manausGoneAtSpStart: await createUser(sql, manaus.id, 'Gil Manaus', 'user', {
+        email: 'gil@manaus.com.br', createdAt: '2026-01-01T00:00:00Z', deletedAt: zonedMonthStart(SP, 0),
       }),
-      manausGoneAtStart: await createUserAt(sql, manaus.id, {
-        name: 'Hana Manaus', email: 'hana@manaus.com.br', profile: 'user', createdAt: '2026-01-01T00:00:00Z', deletedAt: zonedMonthStart(MANAUS, 0),
+      manausGoneAtStart: await createUser(sql, manaus.id, 'Hana Manaus', 'user', {
+        email: 'hana@manaus.com.br', createdAt: '2026-01-01T00:00:00Z', deletedAt: zonedMonthStart(MANAUS, 0),
       }),
     };
     const outsiderQueue = await createQueue(sql, other.id, 'OUTRA-EMPRESA fila');
-    await createUserAt(sql, other.id, { name: 'OUTRA-EMPRESA pessoa', email: 'x@outra.com', profile: 'user', createdAt: start, queueIds: [outsiderQueue] });
+    await createUser(sql, other.id, 'OUTRA-EMPRESA pessoa', 'user', { email: 'x@outra.com', createdAt: start, queueIds: [outsiderQueue] });
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const nameOf = (c: CompanyFixture) => (c === sp ? 'Loja São Paulo' : 'Loja Manaus');
 
   it('when the current month is asked, then the file holds exactly the users active in it, cell by cell', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'licenses', { month: 'current' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('licenses', { month: 'current' });
     const start = zonedMonthStart(SP, 0);
     const next = zonedMonthStart(SP, -1);
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
@@ -90,7 +79,7 @@ describe('licenses through the HTTP API', () => {
   });
 
   it('when the previous month is asked, then users created at its end are out and users deleted at its start are in', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'licenses', { month: 'previous' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('licenses', { month: 'previous' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       ...defaults(sp),
       `${u.deletedAtStart};Bruno Saiu;bruno@loja.com.br;admin;${formatZoned(zonedMonthStart(SP, 2), SP)};suporte`,
@@ -100,7 +89,7 @@ describe('licenses through the HTTP API', () => {
   });
 
   it('when two months ago is asked, then a user created at that month\'s end is out', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'licenses', { month: 'two_months_ago' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('licenses', { month: 'two_months_ago' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       ...defaults(sp),
       `${u.deletedAtStart};Bruno Saiu;bruno@loja.com.br;admin;${formatZoned(zonedMonthStart(SP, 2), SP)};suporte`,
@@ -109,7 +98,7 @@ describe('licenses through the HTTP API', () => {
   });
 
   it('when the company is in Manaus, then the month starts at midnight in Manaus', async () => {
-    const { bytes } = await runCsvReport(stack, manausToken, 'licenses', { month: 'current' });
+    const { bytes } = await new ReportsApi(stack, manaus.token).run('licenses', { month: 'current' });
     const start = zonedMonthStart(MANAUS, 0);
     expect(start.getTime() - zonedMonthStart(SP, 0).getTime()).toBe(3600_000);
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
@@ -126,7 +115,7 @@ describe('licenses through the HTTP API', () => {
     ['a month that is not text', { month: 1 }, 'filters.month'],
     ['an unknown filter', { month: 'current', from: '2026-10-01' }, 'filters.from'],
   ])('when the filters have %s, then 400 names %s', async (_what, filters, path) => {
-    expect(await refusedPaths(stack, spToken, 'licenses', filters)).toEqual([path]);
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('licenses', filters)).toEqual([path]);
   });
 });
 

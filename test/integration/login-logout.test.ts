@@ -1,33 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createAccessLog, createUserAt, csvFile, refusedPaths, runCsvReport } from '../setup/fixtures-billing';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAccessLog, createCompany, createUser } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
 
 const HEADER = 'ID do usuário;Email;Ação;Data/hora;IP';
 
 describe('login_logout through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let manaus: CompanyFixture;
-  let spToken: string;
-  let manausToken: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const manaus = useCompany(stack, 'Loja Manaus', 'America/Manaus');
   let ana: number;
   let bia: number;
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    manaus = await createCompany(sql, 'Loja Manaus', 'America/Manaus');
     const other = await createCompany(sql, 'OUTRA-EMPRESA');
-    spToken = stack.tokenFor({ id: sp.admin, companyId: sp.id });
-    manausToken = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
-    ana = await createUserAt(sql, sp.id, { name: 'Ana', email: 'ana@loja.com.br', profile: 'user', createdAt: '2026-01-01T00:00:00Z' });
+    ana = await createUser(sql, sp.id, 'Ana', 'user', { email: 'ana@loja.com.br', createdAt: '2026-01-01T00:00:00Z' });
     // A deleted user's accesses still count; an email starting with '=' gets the apostrophe.
-    bia = await createUserAt(sql, sp.id, {
-      name: 'Bia', email: '=bia@loja.com.br', profile: 'admin', createdAt: '2026-01-01T00:00:00Z', deletedAt: '2026-10-20T00:00:00Z',
+    bia = await createUser(sql, sp.id, 'Bia', 'admin', {
+      email: '=bia@loja.com.br', createdAt: '2026-01-01T00:00:00Z', deletedAt: '2026-10-20T00:00:00Z',
     });
-    const outsider = await createUserAt(sql, other.id, { name: 'OUTRA-EMPRESA', email: 'OUTRA-EMPRESA@x.com', profile: 'user', createdAt: '2026-01-01T00:00:00Z' });
+    const outsider = await createUser(sql, other.id, 'OUTRA-EMPRESA', 'user', { email: 'OUTRA-EMPRESA@x.com', createdAt: '2026-01-01T00:00:00Z' });
 
     // Inserted out of time order: the file is sorted by created_at, then id.
     await createAccessLog(sql, sp.id, { userId: bia, action: 'logout', ip: '2001:db8::1', createdAt: '2026-11-01T02:59:59Z' }); // 31/10 23:59:59: in
@@ -44,10 +36,8 @@ describe('login_logout through the HTTP API', () => {
     await createAccessLog(sql, manaus.id, { userId: manaus.admin, action: 'logout', ip: '10.0.0.4', createdAt: '2026-10-02T04:00:00Z' });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   it('when a month is asked, then the file holds exactly its accesses in time order, cell by cell', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'login_logout', { from: '2026-10-01', to: '2026-10-31' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('login_logout', { from: '2026-10-01', to: '2026-10-31' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       `${ana};ana@loja.com.br;login;01/10/2026 00:00:00;192.168.0.10`,
       `${ana};ana@loja.com.br;logout;15/10/2026 12:30:00;`,
@@ -59,7 +49,7 @@ describe('login_logout through the HTTP API', () => {
   });
 
   it('when the range is long, then there is no maximum and nothing outside it leaks', async () => {
-    const { bytes } = await runCsvReport(stack, spToken, 'login_logout', { from: '2020-01-01', to: '2026-12-31' });
+    const { bytes } = await new ReportsApi(stack, sp.token).run('login_logout', { from: '2020-01-01', to: '2026-12-31' });
     const text = bytes.toString('utf8');
     expect(text.split('\r\n').length - 2).toBe(6);
     expect(text).not.toContain('OUTRA-EMPRESA');
@@ -67,13 +57,13 @@ describe('login_logout through the HTTP API', () => {
   });
 
   it('when nothing matches, then the file is READY with only the header', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'login_logout', { from: '2025-01-01', to: '2025-01-31' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('login_logout', { from: '2025-01-01', to: '2025-01-31' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, []));
     expect(report.rowCount).toBe(0);
   });
 
   it('when the company is in Manaus, then days are Manaus days', async () => {
-    const { bytes } = await runCsvReport(stack, manausToken, 'login_logout', { from: '2026-10-01', to: '2026-10-01' });
+    const { bytes } = await new ReportsApi(stack, manaus.token).run('login_logout', { from: '2026-10-01', to: '2026-10-01' });
     const [{ email }] = await stack.sql<{ email: string }[]>`select email from users where id = ${manaus.admin}`;
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       `${manaus.admin};${email};login;01/10/2026 00:00:00;10.0.0.2`,
@@ -90,6 +80,6 @@ describe('login_logout through the HTTP API', () => {
     ['a date in the wrong format', { from: '2026-10-01', to: '31/10/2026' }, ['filters.to']],
     ['an unknown filter', { from: '2026-10-01', to: '2026-10-31', userIds: [1] }, ['filters.userIds']],
   ])('when the filters have %s, then 400 names %s', async (_what, filters, paths) => {
-    expect(await refusedPaths(stack, spToken, 'login_logout', filters)).toEqual(paths);
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('login_logout', filters)).toEqual(paths);
   });
 });

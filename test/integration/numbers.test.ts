@@ -1,29 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createWhatsapp, csvFile, formatZoned, plusSeconds, refusedPaths, runCsvReport, zonedMonthLabel, zonedMonthStart } from '../setup/fixtures-billing';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCompany, createWhatsapp } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
 
 const HEADER = 'Número de telefone;WABA;Data de ativação;Status atual';
 const SP = 'America/Sao_Paulo';
 const MANAUS = 'America/Manaus';
 
 describe('numbers through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let manaus: CompanyFixture;
-  let spToken: string;
-  let manausToken: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const manaus = useCompany(stack, 'Loja Manaus', MANAUS);
   /** createCompany's own number, activated 2026-01-01T00:00:00Z and never deactivated. */
   const principal = (tz: string) => `5511900000000;waba-1;${formatZoned(new Date('2026-01-01T00:00:00Z'), tz)};CONNECTED`;
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    manaus = await createCompany(sql, 'Loja Manaus', MANAUS);
     const other = await createCompany(sql, 'OUTRA-EMPRESA');
-    spToken = stack.tokenFor({ id: sp.admin, companyId: sp.id });
-    manausToken = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
 
     const start = zonedMonthStart(SP, 0);
     const next = zonedMonthStart(SP, -1);
@@ -39,10 +32,8 @@ describe('numbers through the HTTP API', () => {
     await createWhatsapp(sql, other.id, { number: '5599900000000', wabaId: 'OUTRA-EMPRESA-waba', activatedAt: start });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   it('when the current month is asked, then the file holds exactly the numbers active in it, cell by cell', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'numbers', { month: 'current' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('numbers', { month: 'current' });
     const start = zonedMonthStart(SP, 0);
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       principal(SP),
@@ -59,7 +50,7 @@ describe('numbers through the HTTP API', () => {
   });
 
   it('when the previous month is asked, then a number activated at its end is out and one deactivated in it is in', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'numbers', { month: 'previous' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('numbers', { month: 'previous' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       principal(SP),
       `5511911110002;;${formatZoned(zonedMonthStart(SP, 2), SP)};BANNED`,
@@ -69,12 +60,12 @@ describe('numbers through the HTTP API', () => {
   });
 
   it('when two months ago is asked, then only what was active then remains', async () => {
-    const { bytes } = await runCsvReport(stack, spToken, 'numbers', { month: 'two_months_ago' });
+    const { bytes } = await new ReportsApi(stack, sp.token).run('numbers', { month: 'two_months_ago' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [principal(SP), `5511911110002;;${formatZoned(zonedMonthStart(SP, 2), SP)};BANNED`]));
   });
 
   it('when the company is in Manaus, then the month starts at midnight in Manaus', async () => {
-    const { bytes } = await runCsvReport(stack, manausToken, 'numbers', { month: 'current' });
+    const { bytes } = await new ReportsApi(stack, manaus.token).run('numbers', { month: 'current' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
       principal(MANAUS),
       `5592911110001;;${formatZoned(zonedMonthStart(MANAUS, 0), MANAUS)};CONNECTED`,
@@ -88,6 +79,6 @@ describe('numbers through the HTTP API', () => {
     ['an unknown month', { month: 'last' }, 'filters.month'],
     ['an unknown filter', { month: 'current', whatsappIds: [1] }, 'filters.whatsappIds'],
   ])('when the filters have %s, then 400 names %s', async (_what, filters, path) => {
-    expect(await refusedPaths(stack, spToken, 'numbers', filters)).toEqual([path]);
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('numbers', filters)).toEqual([path]);
   });
 });

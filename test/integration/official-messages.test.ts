@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReportCsv } from '../setup/csv';
-import { createCompany, createQueue, type CompanyFixture } from '../setup/fixtures';
-import {
-  PartRecorder, createCampaignNamed, createCostCenter, createNamedWhatsapp, createOfficialMessage, createOfficialMessagesInBulk, csvFile,
-  downloadReport, platformFingerprint, pollReport, refusal, requestReport, runReport, type OfficialMessageInput,
-} from '../setup/fixtures-messages';
-import { startStack, type Stack } from '../setup/stack';
+import { type OfficialMessageInput, createCampaign, createCompany, createCostCenter, createOfficialMessage, createOfficialMessagesInBulk, createQueue, createWhatsapp, platformFingerprint } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { describeStreaming } from '../setup/suites/streaming';
 
 const TYPE = 'official_messages';
 const HEADER = 'ID da mensagem;Número do contato;Número do WhatsApp;Tipo de mensagem;Template usado;Data/hora de envio;Status de entrega;Custo;Centro de custo;Campanha';
@@ -16,28 +13,23 @@ const MAIN_NUMBER = '5511900000000'; // createCompany gives every company this n
 const VENDAS_NUMBER = '5511955554444';
 
 describe('official_messages through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let other: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const other = useCompany(stack, 'OUTRA-EMPRESA', 'America/Manaus');
   let ids: Record<string, number>;
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    other = await createCompany(sql, 'OUTRA-EMPRESA', 'America/Manaus');
-    token = stack.tokenFor({ id: sp.admin, companyId: sp.id });
 
-    const vendasWhatsapp = await createNamedWhatsapp(sql, sp.id, 'Vendas', VENDAS_NUMBER);
+    const vendasWhatsapp = await createWhatsapp(sql, sp.id, { name: 'Vendas', number: VENDAS_NUMBER, wabaId: 'waba-2' });
     const marketing = await createCostCenter(sql, sp.id, 'Marketing');
     const financeiro = await createCostCenter(sql, sp.id, '=Financeiro');
-    const blackFriday = await createCampaignNamed(sql, sp.id, 'Black Friday; "VIP"');
-    const natal = await createCampaignNamed(sql, sp.id, 'Natal');
+    const blackFriday = await createCampaign(sql, sp.id, 'Black Friday; "VIP"');
+    const natal = await createCampaign(sql, sp.id, 'Natal');
     const suporte = await createQueue(sql, sp.id, 'Suporte');
     const vendas = await createQueue(sql, sp.id, 'Vendas');
     const otherCostCenter = await createCostCenter(sql, other.id, 'OUTRA-EMPRESA centro');
-    const otherCampaign = await createCampaignNamed(sql, other.id, 'OUTRA-EMPRESA campanha');
+    const otherCampaign = await createCampaign(sql, other.id, 'OUTRA-EMPRESA campanha');
     const otherQueue = await createQueue(sql, other.id, 'OUTRA-EMPRESA fila');
     ids = { vendasWhatsapp, marketing, financeiro, blackFriday, natal, suporte, vendas, otherCostCenter, otherCampaign, otherQueue };
 
@@ -70,8 +62,6 @@ describe('official_messages through the HTTP API', () => {
     });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   const ROWS = {
     FIRST: `wamid.FIRST;${MARIA};${MAIN_NUMBER};HSM;'+promo_outubro;01/10/2026 00:00:00;Aceita;0,0625;Marketing;"Black Friday; ""VIP"""`,
     TIE_Z: `wamid.TIE-Z;${MARIA};${MAIN_NUMBER};HSM;boleto_vencendo;15/10/2026 12:00:00;Entregue;0,0080;'=Financeiro;Natal`,
@@ -82,7 +72,7 @@ describe('official_messages through the HTTP API', () => {
   const wamids = (bytes: Buffer) => parseReportCsv(bytes).slice(1).map((r) => r[0]);
 
   it('when a month is asked with no other filter, then the file holds its messages in time order, cell by cell', async () => {
-    const { report, bytes } = await runReport(stack, token, TYPE, OCTOBER);
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run(TYPE, OCTOBER);
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [ROWS.FIRST, ROWS.TIE_Z, ROWS.TIE_A, ROWS.SENT, ROWS.LAST]));
     expect(report).toMatchObject({
       rowCount: 5, sizeBytes: bytes.length, fileName: 'mensagens-oficial_2026-10-01_2026-10-31.csv', format: 'csv',
@@ -92,7 +82,7 @@ describe('official_messages through the HTTP API', () => {
   });
 
   it('when every filter is set, then only the messages matching all of them remain, cell by cell', async () => {
-    const { report, bytes } = await runReport(stack, token, TYPE, {
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run(TYPE, {
       ...OCTOBER, messageType: 'hsm', origin: 'sent', costCenterIds: [ids.marketing], queueIds: [ids.suporte], campaignIds: [ids.blackFriday],
       contactNumber: MARIA, whatsappNumber: MAIN_NUMBER, billable: true,
     });
@@ -120,12 +110,12 @@ describe('official_messages through the HTTP API', () => {
     const resolved = Object.fromEntries(
       Object.entries(filter).map(([k, v]) => [k, Array.isArray(v) ? v.map((name) => ids[name as string]) : v]),
     );
-    const { bytes } = await runReport(stack, token, TYPE, { ...OCTOBER, ...resolved });
+    const { bytes } = await new ReportsApi(stack, sp.token).run(TYPE, { ...OCTOBER, ...resolved });
     expect(wamids(bytes)).toEqual(expected);
   });
 
   it('when a campaign is asked instead of dates, then all its messages come, whatever their dates', async () => {
-    const { report, bytes } = await runReport(stack, token, TYPE, { campaignId: ids.blackFriday });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run(TYPE, { campaignId: ids.blackFriday });
     const promo = (wamid: string, at: string, template = 'promo', status = 'Entregue') =>
       `${wamid};${MARIA};${MAIN_NUMBER};HSM;${template};${at};${status};0,0625;Marketing;"Black Friday; ""VIP"""`;
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [
@@ -136,12 +126,12 @@ describe('official_messages through the HTTP API', () => {
       promo('wamid.AFTER', '01/11/2026 00:00:00'),
     ]));
     expect(report).toMatchObject({ rowCount: 5, fileName: `mensagens-oficial_campanha-${ids.blackFriday}.csv` });
-    const narrowed = await runReport(stack, token, TYPE, { campaignId: ids.blackFriday, campaignIds: [ids.blackFriday], origin: 'sent', billable: true, contactNumber: MARIA });
+    const narrowed = await new ReportsApi(stack, sp.token).run(TYPE, { campaignId: ids.blackFriday, campaignIds: [ids.blackFriday], origin: 'sent', billable: true, contactNumber: MARIA });
     expect(wamids(narrowed.bytes)).toEqual(['wamid.OLD', 'wamid.BEFORE', 'wamid.FIRST', 'wamid.SENT', 'wamid.AFTER']);
   });
 
   it('when nothing matches, then the file is READY with only the header', async () => {
-    const { report, bytes } = await runReport(stack, token, TYPE, { from: '2020-01-01', to: '2020-01-31' });
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run(TYPE, { from: '2020-01-01', to: '2020-01-31' });
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, []));
     expect(report).toMatchObject({ rowCount: 0, progress: { rows: 0, totalRows: 0 } });
   });
@@ -155,7 +145,7 @@ describe('official_messages through the HTTP API', () => {
     await at('wamid.M-LAST', '2026-12-02T03:59:59Z');
     await at('wamid.M-AFTER', '2026-12-02T04:00:00Z');
     const manausToken = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
-    const { bytes } = await runReport(stack, manausToken, TYPE, { from: '2026-12-01', to: '2026-12-01' });
+    const { bytes } = await new ReportsApi(stack, manausToken).run(TYPE, { from: '2026-12-01', to: '2026-12-01' });
     expect(parseReportCsv(bytes).slice(1).map((r) => [r[0], r[5]])).toEqual([
       ['wamid.M-FIRST', '01/12/2026 00:00:00'],
       ['wamid.M-LAST', '01/12/2026 23:59:59'],
@@ -170,7 +160,7 @@ describe('official_messages through the HTTP API', () => {
       { contactNumber: `'; drop table official_messages; --`, whatsappNumber: `" or 1=1 --` },
       { contactNumber: `${MARIA}\\' or 1=1 --`, whatsappNumber: '{5511900000000}' },
     ]) {
-      const { report, bytes } = await runReport(stack, token, TYPE, { ...OCTOBER, ...filters });
+      const { report, bytes } = await new ReportsApi(stack, sp.token).run(TYPE, { ...OCTOBER, ...filters });
       expect(bytes.toString('utf8')).toBe(csvFile(HEADER, []));
       expect(report.rowCount).toBe(0);
     }
@@ -197,14 +187,14 @@ describe('official_messages through the HTTP API', () => {
   ])('when the filters have %s, then 400 names %s', async (_what, filters, paths) => {
     const resolved = { ...filters } as Record<string, unknown>;
     if (resolved.campaignId === 'blackFriday') resolved.campaignId = ids.blackFriday;
-    const errors = await refusal(stack, token, TYPE, resolved);
+    const { errors } = await new ReportsApi(stack, sp.token).refusal(TYPE, resolved);
     expect(errors.map((e) => e.path)).toEqual(paths);
     for (const e of errors) expect(e.message).toContain(e.path);
   });
 
   it('when the period and the campaign are both missing or both given, then the message names from, to and campaignId', async () => {
     for (const filters of [{}, { campaignId: ids.blackFriday, ...OCTOBER }]) {
-      const errors = await refusal(stack, token, TYPE, filters);
+      const { errors } = await new ReportsApi(stack, sp.token).refusal(TYPE, filters);
       for (const e of errors) expect(e.message).toMatch(/from.*to.*campaignId/s);
     }
   });
@@ -217,75 +207,20 @@ describe('official_messages through the HTTP API', () => {
       [{ campaignId: ids.otherCampaign }, ['filters.campaignId']],
     ];
     for (const [filters, paths] of cases) {
-      const errors = await refusal(stack, token, TYPE, filters);
+      const { errors } = await new ReportsApi(stack, sp.token).refusal(TYPE, filters);
       expect(errors.map((e) => e.path)).toEqual(paths);
     }
   });
 });
 
-describe('official_messages streams many rows', () => {
-  let small: Stack;
-  let normal: Stack;
-  let recorder: PartRecorder;
-  const ROWS = 5000;
-
-  async function arrange(stack: Stack) {
+describeStreaming({
+  type: TYPE, filters: OCTOBER, rows: 5000, key: '(sent_at, id)',
+  async arrange(stack) {
     const company = await createCompany(stack.sql, 'Disparos em Massa');
-    await createOfficialMessagesInBulk(stack.sql, company.id, { whatsappId: company.whatsapp, count: ROWS, firstSentAt: '2026-10-05T12:00:00Z', prefix: 'wamid.BULK' });
-    return stack.tokenFor({ id: company.admin, companyId: company.id });
-  }
-
-  beforeAll(async () => {
-    [small, normal] = await Promise.all([
-      startStack({ partBytes: 4096, wrapWorkerStorage: (s) => (recorder = new PartRecorder(s)) }),
-      startStack(),
-    ]);
-  }, 180_000);
-  afterAll(async () => {
-    await Promise.all([small?.stop(), normal?.stop()]);
-  });
-
-  it('when the file is cut in 4 KB parts, then it is byte-identical to one cut in default parts, and progress counts every row', async () => {
-    const [smallToken, normalToken] = [await arrange(small), await arrange(normal)];
-    const filters = { from: '2026-10-01', to: '2026-10-31' };
-
-    // Held after the header: the count is known while no row has been stored yet.
-    recorder.holdDataParts();
-    const id = await requestReport(small, smallToken, TYPE, filters);
-    const midway = await pollReport(small, id, smallToken, (r) => r.progress.totalRows !== null);
-    expect(midway).toMatchObject({ status: 'PROCESSING', progress: { rows: 0, totalRows: ROWS } });
-    recorder.release();
-    const done = await small.waitForReport(id, smallToken, 120_000);
-    expect(done).toMatchObject({ status: 'READY', rowCount: ROWS, progress: { rows: ROWS, totalRows: ROWS, percent: 100 } });
-    const cut = await downloadReport(small, id, smallToken);
-
-    const { report, bytes: whole } = await runReport(normal, normalToken, TYPE, filters);
-    expect(report.rowCount).toBe(ROWS);
-    // A part closes at the first COPY chunk past 4 KB: many parts here, one with the default 8 MB.
-    expect(recorder.dataParts).toBeGreaterThanOrEqual(10);
-    expect(cut.equals(whole)).toBe(true);
-
-    const rows = parseReportCsv(cut).slice(1);
-    expect(rows).toHaveLength(ROWS);
-    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: ROWS }, (_, n) => `wamid.BULK-${n}`));
-  }, 180_000);
-
-  it('when a part fails to be stored, then the retry resumes after the last stored (sent_at, id) and the file is unchanged', async () => {
-    const company = await createCompany(small.sql, 'Disparos Retomados');
-    await createOfficialMessagesInBulk(small.sql, company.id, { whatsappId: company.whatsapp, count: ROWS, firstSentAt: '2026-10-05T12:00:00Z', prefix: 'wamid.BULK' });
-    const token = small.tokenFor({ id: company.admin, companyId: company.id });
-    const filters = { from: '2026-10-01', to: '2026-10-31' };
-    const clean = await runReport(small, token, TYPE, filters);
-
-    const stored = recorder.dataParts;
-    recorder.failOnceAtDataPart(4);
-    const resumed = await runReport(small, token, TYPE, filters);
-    expect(recorder.failures).toBe(1);
-    expect(resumed.bytes.equals(clean.bytes)).toBe(true);
-    expect(resumed.report).toMatchObject({ rowCount: ROWS, progress: { rows: ROWS, totalRows: ROWS } });
-    // Parts 1-3 were stored once: the retry went on from part 4's first row, not from the top.
-    const parts = recorder.dataKeys.slice(stored).map((k) => Number(k.slice(-6)));
-    expect(parts.slice(0, 4)).toEqual([1, 2, 3, 4]);
-    expect(new Set(parts).size).toBe(parts.length);
-  }, 180_000);
+    await createOfficialMessagesInBulk(stack.sql, company.id, { whatsappId: company.whatsapp, count: 5000, firstSentAt: '2026-10-05T12:00:00Z', prefix: 'wamid.BULK' });
+    return {
+      api: new ReportsApi(stack, stack.tokenFor({ id: company.admin, companyId: company.id })),
+      expectRows: (rows) => expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 5000 }, (_, n) => `wamid.BULK-${n}`)),
+    };
+  },
 });

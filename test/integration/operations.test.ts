@@ -4,40 +4,30 @@ import { until } from '../setup/until';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { retryReport } from '../../src/ops/retry-report';
-import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
-import { createMessage } from '../setup/fixtures-ticket-detail';
-import { startStack, type Stack } from '../setup/stack';
+import { createContact, createMessage, createTicket } from '../setup/rows';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const ROOT = path.resolve(__dirname, '../..');
 const execFileAsync = promisify(execFile);
 
-
 describe('operating reports', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  // A Chromium that cannot start: ticket exports (PDF) fail at once, in ERROR.
+  const stack = useStack({ chromiumPath: '/nonexistent/chromium' });
+  const company = useCompany(stack, 'Operações');
   let ticket: number;
   let failed: { id: string; workflowId: string };
 
   beforeAll(async () => {
-    // A Chromium that cannot start: ticket exports (PDF) fail at once, in ERROR.
-    stack = await startStack({ chromiumPath: '/nonexistent/chromium' });
-    company = await createCompany(stack.sql, 'Operações');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const contact = await createContact(stack.sql, company.id, 'Maria Pessoa', '5511977776666');
     ticket = await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-01T12:00:00Z' });
     await createMessage(stack.sql, company.id, { ticketId: ticket, contactId: contact, createdAt: '2026-10-01T12:00:05Z', from: 'customer', body: 'Oi' });
-    const res = await stack.api(`/api/tickets/${ticket}/export`, { method: 'POST', token });
+    const res = await stack.api(`/api/tickets/${ticket}/export`, { method: 'POST', token: company.token });
     expect(res.status).toBe(202);
     failed = (await res.json()) as { id: string; workflowId: string };
-    expect((await stack.waitForReport(failed.id, token)).status).toBe('ERROR');
+    expect((await stack.waitForReport(failed.id, company.token)).status).toBe('ERROR');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('when a report fails, then the operator query for failed reports of its type and company lists it', async () => {
     // Test files share one Temporal server and their databases all number companies from 1: the task queue
@@ -78,16 +68,16 @@ describe('operating reports', () => {
     const description = await stack.workflows.client.workflow.getHandle(retried.workflowId).describe();
     expect(description.memo).toEqual({ retryOf: failed.id, requestedBy: { id: company.admin } });
     // Chromium is still missing here: the re-run fails the same way, as its own report.
-    expect((await stack.waitForReport(retried.id, token)).status).toBe('ERROR');
-    expect((await stack.waitForReport(failed.id, token)).status).toBe('ERROR');
+    expect((await stack.waitForReport(retried.id, company.token)).status).toBe('ERROR');
+    expect((await stack.waitForReport(failed.id, company.token)).status).toBe('ERROR');
   });
 
   it('when a report that did not fail is retried, then it is refused', async () => {
     const res = await stack.api('/api/reports', {
-      method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
+      method: 'POST', token: company.token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
     });
     const { id } = (await res.json()) as { id: string };
-    expect((await stack.waitForReport(id, token)).status).toBe('READY');
+    expect((await stack.waitForReport(id, company.token)).status).toBe('READY');
     const deps = { sql: stack.sql, workflows: stack.workflows, storage: stack.storage, log: () => {} };
     await expect(retryReport(deps, id)).rejects.toThrow(/is READY: only failed \(ERROR\) reports are retried/);
   });

@@ -1,30 +1,24 @@
 // DELETE of a processing report stops its work in PostgreSQL, not only in Temporal: a COPY that waits on
 // a lock (and so sends nothing to notice a cancellation by) is cancelled on the server within seconds, and
 // the company's processing slot stays taken until the work has really stopped.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createContact, createTicket } from '../setup/rows';
+import { useStack, useCompany } from '../setup/reports-api';
 import { until } from '../setup/until';
 
 const LIMIT = 5;
 
 describe('cancelling processing reports', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack({ maxProcessingPerCompany: LIMIT });
+  const company = useCompany(stack, 'Cancela de Verdade');
 
   beforeAll(async () => {
-    stack = await startStack({ maxProcessingPerCompany: LIMIT });
-    company = await createCompany(stack.sql, 'Cancela de Verdade');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const contact = await createContact(stack.sql, company.id, 'Cliente', '5511900001111');
     await createTicket(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, createdAt: '2026-10-02T12:00:00Z' });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   const post = () => stack.api('/api/reports', {
-    method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
+    method: 'POST', token: company.token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
   });
   /** Report statements still in PostgreSQL (every one starts with the tenant prelude). */
   const reportStatements = async () => {
@@ -49,10 +43,10 @@ describe('cancelling processing reports', () => {
       await until('the exports waiting on the lock', async () => (await reportStatements()) >= LIMIT, 30_000);
       expect((await post()).status).toBe(429);
 
-      for (const id of ids) expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token })).status).toBe(204);
+      for (const id of ids) expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token: company.token })).status).toBe(204);
       const deletedAt = Date.now();
       // Gone from the list at once, but their work still holds the slots: no new export yet.
-      expect(((await (await stack.api('/api/reports', { token })).json()) as { reports: unknown[] }).reports).toEqual([]);
+      expect(((await (await stack.api('/api/reports', { token: company.token })).json()) as { reports: unknown[] }).reports).toEqual([]);
       const refused = await post();
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBeTruthy();
@@ -69,7 +63,7 @@ describe('cancelling processing reports', () => {
       const accepted = await post();
       expect(accepted.status).toBe(202);
       const { id } = (await accepted.json()) as { id: string };
-      expect((await stack.waitForReport(id, token)).status).toBe('READY');
+      expect((await stack.waitForReport(id, company.token)).status).toBe('READY');
     } finally {
       await locker`rollback`.catch(() => {});
       locker.release();

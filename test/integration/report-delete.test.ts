@@ -4,39 +4,30 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStorage } from '../../src/storage/local';
-import { createCompany, createContact, type CompanyFixture } from '../setup/fixtures';
+import { createCompany, createContact, createTicketsInBulk } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
 import { SseClient } from '../setup/sse';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const TICKETS = 40_000;
 const PART_BYTES = 16 * 1024;
 
 describe('deleting reports', () => {
-  let stack: Stack;
+  // Every stored part takes 100 ms: the export of ~4 MB in 16 KiB parts would need about 25 s.
+  const stack = useStack({ partBytes: PART_BYTES, wrapWorkerStorage: (s) => (worker = new GatedStorage(s, 100)) });
+  const company = useCompany(stack, 'Cancelamentos');
   let worker: GatedStorage;
-  let company: CompanyFixture;
-  let token: string;
   let events: SseClient;
 
   beforeAll(async () => {
-    // Every stored part takes 100 ms: the export of ~4 MB in 16 KiB parts would need about 25 s.
-    stack = await startStack({ partBytes: PART_BYTES, wrapWorkerStorage: (s) => (worker = new GatedStorage(s, 100)) });
-    company = await createCompany(stack.sql, 'Cancelamentos');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     const contact = await createContact(stack.sql, company.id, 'Cliente', '5511911112222');
-    await stack.sql`
-      insert into tickets (company_id, contact_id, whatsapp_id, status, direction, last_message, created_at, updated_at)
-      select ${company.id}, ${contact}, ${company.whatsapp}, 'open', 'inbound', 'mensagem de teste número ' || g,
-             '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute', '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute'
-      from generate_series(1, ${TICKETS}) g`;
-    events = await SseClient.connect(`${stack.baseUrl}/api/reports/events?access_token=${token}`);
+    await createTicketsInBulk(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, count: TICKETS });
+    events = await SseClient.connect(`${stack.baseUrl}/api/reports/events?access_token=${company.token}`);
     await events.waitFor((e) => e.event === 'snapshot');
   }, 120_000);
 
   afterAll(async () => {
     events?.close();
-    await stack?.stop();
   });
 
   function filesOf(reportId: string): string[] {
@@ -47,7 +38,7 @@ describe('deleting reports', () => {
 
   it('when a large export is deleted mid-run, then the run is cancelled, the export stops, and no file or record remains', async () => {
     const res = await stack.api('/api/reports', {
-      method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
+      method: 'POST', token: company.token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } }),
     });
     expect(res.status).toBe(202);
     const { id, workflowId } = (await res.json()) as { id: string; workflowId: string };
@@ -64,10 +55,10 @@ describe('deleting reports', () => {
     }
     expect(filesOf(id).some((f) => f.startsWith(`parts/${id}/`))).toBe(true);
 
-    const deleted = await stack.api(`/api/reports/${id}`, { method: 'DELETE', token });
+    const deleted = await stack.api(`/api/reports/${id}`, { method: 'DELETE', token: company.token });
     expect(deleted.status).toBe(204);
     // Gone at once for everyone: the resource, and the stream says so.
-    expect((await stack.api(`/api/reports/${id}`, { token })).status).toBe(404);
+    expect((await stack.api(`/api/reports/${id}`, { token: company.token })).status).toBe(404);
     await events.waitFor((e) => e.event === 'report.deleted' && e.data.id === id);
 
     const handle = stack.workflows.client.workflow.getHandle(workflowId);
@@ -98,31 +89,31 @@ describe('deleting reports', () => {
 
   it('when a finished report is deleted, then its file and record go, with report.deleted; a second DELETE is 404', async () => {
     const res = await stack.api('/api/reports', {
-      method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-09-01', to: '2026-09-30' } }),
+      method: 'POST', token: company.token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-09-01', to: '2026-09-30' } }),
     });
     const { id } = (await res.json()) as { id: string };
-    expect((await stack.waitForReport(id, token)).status).toBe('READY');
+    expect((await stack.waitForReport(id, company.token)).status).toBe('READY');
     const [{ objectKey }] = await stack.sql<{ objectKey: string }[]>`select object_key as "objectKey" from reports.reports where id = ${id}`;
     expect(await stack.storage.size(objectKey)).toBeGreaterThan(0);
 
-    expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token })).status).toBe(204);
+    expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token: company.token })).status).toBe(204);
     expect(await stack.storage.size(objectKey)).toBeNull();
     expect(filesOf(id)).toEqual([]);
-    expect((await stack.api(`/api/reports/${id}`, { token })).status).toBe(404);
+    expect((await stack.api(`/api/reports/${id}`, { token: company.token })).status).toBe(404);
     await events.waitFor((e) => e.event === 'report.deleted' && e.data.id === id);
-    expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token })).status).toBe(404);
+    expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token: company.token })).status).toBe(404);
   });
 
   it('when another company deletes a report id, then 404 and the report stays', async () => {
     const other = await createCompany(stack.sql, 'Outra');
     const res = await stack.api('/api/reports', {
-      method: 'POST', token, body: JSON.stringify({ type: 'licenses', filters: { month: 'current' } }),
+      method: 'POST', token: company.token, body: JSON.stringify({ type: 'licenses', filters: { month: 'current' } }),
     });
     const { id } = (await res.json()) as { id: string };
-    await stack.waitForReport(id, token);
+    await stack.waitForReport(id, company.token);
     const otherToken = stack.tokenFor({ id: other.admin, companyId: other.id });
     expect((await stack.api(`/api/reports/${id}`, { method: 'DELETE', token: otherToken })).status).toBe(404);
-    expect((await stack.api(`/api/reports/${id}`, { token })).status).toBe(200);
+    expect((await stack.api(`/api/reports/${id}`, { token: company.token })).status).toBe(200);
   });
 
   it('when a company creates its 8th report of a type, then its oldest finished one is deleted at once, file and record, with report.deleted', async () => {

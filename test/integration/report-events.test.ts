@@ -1,34 +1,30 @@
 // GET /api/reports/events across two API processes on one database: the stack's API in this process (A) and
 // `src/server.ts` started as a separate OS process (B). Events cross through PostgreSQL LISTEN/NOTIFY only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createContact, type CompanyFixture } from '../setup/fixtures';
+import { type CompanyFixture, createCompany, createContact, createTicketsInBulk } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
 import { SseClient, type SseEvent } from '../setup/sse';
-import { startStack, type ApiProcess, type Stack } from '../setup/stack';
+import { useStack } from '../setup/reports-api';
+import { type ApiProcess } from '../setup/stack';
 
 const TICKETS = 20_000;
 
 describe('live report events', () => {
-  let stack: Stack;
+  // Parts of 16 KiB stored at 100 ms each: a 1.4 MB export runs for several seconds, progress at every part.
+  const stack = useStack({
+    partBytes: 16 * 1024, wrapWorkerStorage: (s) => new GatedStorage(s, 100), events: { heartbeatMs: 300 },
+  });
   let processB: ApiProcess;
   let a: CompanyFixture;
   let b: CompanyFixture;
   const clients: SseClient[] = [];
 
   beforeAll(async () => {
-    // Parts of 16 KiB stored at 100 ms each: a 1.4 MB export runs for several seconds, progress at every part.
-    stack = await startStack({
-      partBytes: 16 * 1024, wrapWorkerStorage: (s) => new GatedStorage(s, 100), events: { heartbeatMs: 300 },
-    });
     processB = await stack.startApiProcess();
     a = await createCompany(stack.sql, 'Eventos A');
     b = await createCompany(stack.sql, 'Eventos B');
     const contact = await createContact(stack.sql, a.id, 'Cliente', '5511922223333');
-    await stack.sql`
-      insert into tickets (company_id, contact_id, whatsapp_id, status, direction, last_message, created_at, updated_at)
-      select ${a.id}, ${contact}, ${a.whatsapp}, 'closed', 'outbound', 'mensagem número ' || g,
-             '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute', '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute'
-      from generate_series(1, ${TICKETS}) g`;
+    await createTicketsInBulk(stack.sql, a.id, { contactId: contact, whatsappId: a.whatsapp, count: TICKETS, status: 'closed', direction: 'outbound', lastMessage: 'mensagem número ' });
     // In A, Resumo de Tickets is for admins and supervisors only.
     const restricted = await stack.api('/api/report-permissions/ticket_summary', {
       method: 'PUT', token: tokenOf(a.admin, a), body: JSON.stringify({ profiles: ['supervisor'] }),
@@ -38,7 +34,6 @@ describe('live report events', () => {
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await stack?.stop();
   });
 
   const tokenOf = (userId: number, company: CompanyFixture) => stack.tokenFor({ id: userId, companyId: company.id });

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailpit, type Mailpit } from '../../dev/mailpit';
 import { findTool } from '../../dev/tools';
 import type { ReportStorage } from '../../src/storage/storage';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createAccessLog } from '../setup/fixtures-billing';
+import { type CompanyFixture, createAccessLog, createCompany } from '../setup/rows';
 import { startStack, type Stack } from '../setup/stack';
 import { until } from '../setup/until';
 
@@ -58,6 +57,12 @@ describe('schedule mails', () => {
     });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string };
+  };
+  /** Runs a schedule now: its report, once READY. */
+  const runNow = async (scheduleId: string) => {
+    const report = (await (await api(`/api/report-schedules/${scheduleId}/run`, 'POST')).json()) as { id: string };
+    expect((await stack.waitForReport(report.id, token)).status).toBe('READY');
+    return report;
   };
   const deliveriesOf = async (id: string) => ((await (await api(`/api/report-schedules/${id}/deliveries`)).json()) as { deliveries: any[] }).deliveries;
 
@@ -131,8 +136,7 @@ describe('schedule mails', () => {
     });
     try {
       const before = (await mailsTo(emails.admin)).length;
-      const report = (await (await api(`/api/report-schedules/${s.id}/run`, 'POST')).json()) as { id: string };
-      expect((await stack.waitForReport(report.id, token)).status).toBe('READY');
+      await runNow(s.id);
       const [failed] = await until('mail failed', async () => {
         const d = await deliveriesOf(s.id);
         return d[0]?.status === 'FAILED' && d;
@@ -167,8 +171,7 @@ describe('schedule mails', () => {
     await stack.sql`update users set deleted_at = now() where id = ${company.supervisor}`;
     try {
       const before = (await mailsTo(emails.supervisor)).length;
-      const report = (await (await api(`/api/report-schedules/${s.id}/run`, 'POST')).json()) as { id: string };
-      expect((await stack.waitForReport(report.id, token)).status).toBe('READY');
+      await runNow(s.id);
       const [d] = await until('delivery recorded', async () => {
         const list = await deliveriesOf(s.id);
         return list.length > 0 && list;

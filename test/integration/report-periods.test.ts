@@ -1,24 +1,14 @@
 // `period` through POST /api/reports: resolved in the company's zone into the from/to the record, its file
 // name and its file keep; refused with from/to, and on types without a date range, naming the field.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/reports/period';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 
 describe('relative periods', () => {
-  let stack: Stack;
-  let manaus: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const manaus = useCompany(stack, 'Períodos Manaus', 'America/Manaus');
 
-  beforeAll(async () => {
-    stack = await startStack();
-    manaus = await createCompany(stack.sql, 'Períodos Manaus', 'America/Manaus');
-    token = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
-  }, 120_000);
-
-  afterAll(() => stack?.stop());
-
-  const post = (body: unknown) => stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify(body) });
+  const post = (body: unknown) => stack.api('/api/reports', { method: 'POST', token: manaus.token, body: JSON.stringify(body) });
 
   it('when a report asks for last_week, then the record, its file name and the finished report show the concrete days', async () => {
     const before = resolvePeriod('last_week', manaus.timezone, new Date());
@@ -30,7 +20,7 @@ describe('relative periods', () => {
     expect(report.filters).not.toHaveProperty('period');
     const [row] = await stack.sql<{ filters: Record<string, unknown> }[]>`select filters from reports.reports where id = ${report.id}`;
     expect(row.filters).toEqual(report.filters);
-    const done = await stack.waitForReport(report.id, token);
+    const done = await stack.waitForReport(report.id, manaus.token);
     expect(done.status).toBe('READY');
     expect(done.fileName).toBe(`login-logout_${report.filters.from}_${report.filters.to}.csv`);
   });
@@ -62,7 +52,7 @@ describe('relative periods', () => {
   });
 
   it('when the catalogue is read, then it says which types take a period', async () => {
-    const { reportTypes } = (await (await stack.api('/api/report-types', { token })).json()) as { reportTypes: { type: string; periods: string[] }[] };
+    const { reportTypes } = (await (await stack.api('/api/report-types', { token: manaus.token })).json()) as { reportTypes: { type: string; periods: string[] }[] };
     const periods = Object.fromEntries(reportTypes.map((t) => [t.type, t.periods]));
     expect(periods.ticket_summary).toEqual(['yesterday', 'last_7_days', 'last_week', 'last_month']);
     expect(periods.licenses).toEqual([]);

@@ -1,34 +1,23 @@
 // Permissions per report type: an admin restricts a type to profiles; others get 403 on asking for it, and its
 // reports vanish for them (lists, ids, downloads, deletes answer as if missing). Through HTTP on real services.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createContact, createTicket } from '../setup/rows';
+import { profileTokens, useCompany, useStack } from '../setup/reports-api';
 
 const SUMMARY = { type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } };
 
 describe('report permissions', () => {
-  let stack: Stack;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
+  const stack = useStack();
+  const a = useCompany(stack, 'Permissões A');
+  const b = useCompany(stack, 'Permissões B');
   let tokens: Record<'adminA' | 'supervisorA' | 'userA' | 'adminB' | 'userB', string>;
   let ticketId: number;
 
   beforeAll(async () => {
-    stack = await startStack();
-    a = await createCompany(stack.sql, 'Permissões A');
-    b = await createCompany(stack.sql, 'Permissões B');
-    tokens = {
-      adminA: stack.tokenFor({ id: a.admin, companyId: a.id }),
-      supervisorA: stack.tokenFor({ id: a.supervisor, companyId: a.id }),
-      userA: stack.tokenFor({ id: a.user, companyId: a.id }),
-      adminB: stack.tokenFor({ id: b.admin, companyId: b.id }),
-      userB: stack.tokenFor({ id: b.user, companyId: b.id }),
-    };
+    tokens = profileTokens(stack, a, b);
     const contact = await createContact(stack.sql, a.id, 'Cliente', '5511900001111');
     ticketId = await createTicket(stack.sql, a.id, { contactId: contact, whatsappId: a.whatsapp, createdAt: '2026-10-02T12:00:00Z' });
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const put = (token: string, type: string, body: unknown) =>
     stack.api(`/api/report-permissions/${type}`, { method: 'PUT', token, body: JSON.stringify(body) });

@@ -1,29 +1,27 @@
 // Idempotency-Key and the per-company processing limit, under concurrent requests. The worker's storage is
 // held shut, so reports stay PROCESSING for as long as a test counts them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createUser, type CompanyFixture } from '../setup/fixtures';
+import { type CompanyFixture, createCompany, createUser } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack } from '../setup/reports-api';
 
 const summary = (day: number) => ({ type: 'ticket_summary', filters: { from: `2026-10-${String(day).padStart(2, '0')}`, to: '2026-10-31' } });
 
 describe('report requests: idempotency and limits', () => {
-  let stack: Stack;
+  const stack = useStack({
+    maxProcessingPerCompany: 5,
+    wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)),
+  });
   let gate: GatedStorage;
   let a: CompanyFixture;
 
   beforeAll(async () => {
-    stack = await startStack({
-      maxProcessingPerCompany: 5,
-      wrapWorkerStorage: (storage) => (gate = new GatedStorage(storage)),
-    });
     gate.closeGate();
     a = await createCompany(stack.sql, 'Idempotência');
   }, 120_000);
 
   afterAll(async () => {
     gate?.openGate();
-    await stack?.stop();
   });
 
   const post = (token: string, body: unknown, headers: Record<string, string> = {}) =>

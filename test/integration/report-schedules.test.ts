@@ -9,10 +9,10 @@ import { resolvePeriod } from '../../src/reports/period';
 import { reconcileSchedules } from '../../src/schedules/store';
 import { pushSchedule, reportScheduleId } from '../../src/schedules/temporal-schedule';
 import { ReportWorkflows } from '../../src/temporal/client';
-import { createCompany, createQueue, createUser, type CompanyFixture } from '../setup/fixtures';
+import { type CompanyFixture, createCompany, createQueue, createUser } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
 import { testServices } from '../setup/services';
-import { startStack, type Stack } from '../setup/stack';
+import { profileTokens, useStack } from '../setup/reports-api';
 import { until } from '../setup/until';
 import { startWebhookReceiver, type WebhookReceiver } from '../setup/webhook-receiver';
 
@@ -24,7 +24,10 @@ const WEEKLY = {
 };
 
 describe('report schedules', () => {
-  let stack: Stack;
+  const stack = useStack({
+    maxProcessingPerCompany: 1, scheduleLimitWaitSeconds: 1, delivery: { retryDelaysSeconds: [1] },
+    wrapWorkerStorage: (s) => (gate = new GatedStorage(s)),
+  });
   let gate: GatedStorage;
   let receiver: WebhookReceiver;
   let a: CompanyFixture;
@@ -33,26 +36,16 @@ describe('report schedules', () => {
   let emailA: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      maxProcessingPerCompany: 1, scheduleLimitWaitSeconds: 1, delivery: { retryDelaysSeconds: [1] },
-      wrapWorkerStorage: (s) => (gate = new GatedStorage(s)),
-    });
     receiver = await startWebhookReceiver();
     a = await createCompany(stack.sql, 'Agendamentos A', 'America/Manaus');
     b = await createCompany(stack.sql, 'Agendamentos B');
-    t = {
-      adminA: stack.tokenFor({ id: a.admin, companyId: a.id }),
-      supervisorA: stack.tokenFor({ id: a.supervisor, companyId: a.id }),
-      userA: stack.tokenFor({ id: a.user, companyId: a.id }),
-      adminB: stack.tokenFor({ id: b.admin, companyId: b.id }),
-    };
+    t = profileTokens(stack, a, b);
     [{ email: emailA }] = await stack.sql<{ email: string }[]>`select email from users where id = ${a.supervisor}`;
   }, 120_000);
 
   afterAll(async () => {
     gate?.openGate();
     await receiver?.close();
-    await stack?.stop();
   });
 
   const call = (token: string, path: string, method = 'GET', body?: unknown) =>
@@ -131,7 +124,7 @@ describe('report schedules', () => {
   });
 
   it('when a schedule is wrong, then 400 naming each field, and nothing is created', async () => {
-    const deleted = await createUser(stack.sql, a.id, 'Ex Funcionária', 'user', '2026-06-01T00:00:00Z');
+    const deleted = await createUser(stack.sql, a.id, 'Ex Funcionária', 'user', { deletedAt: '2026-06-01T00:00:00Z' });
     const [{ email: deletedEmail }] = await stack.sql<{ email: string }[]>`select email from users where id = ${deleted}`;
     const [{ email: otherCompanyEmail }] = await stack.sql<{ email: string }[]>`select email from users where id = ${b.admin}`;
     const endpointB = (await (await call(t.adminB, '/api/webhook-endpoints', 'POST', { url: receiver.url('/b'), events: ['report.ready'] })).json()) as { id: string };

@@ -3,21 +3,20 @@
 import { until as untilWithin } from '../setup/until';
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RetentionResult } from '../../workflows/retention';
 import type { LocalStorage } from '../../src/storage/local';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../src/temporal/schedules';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { type CompanyFixture, createCompany } from '../setup/rows';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { type Stack } from '../setup/stack';
 
 const summary = (day: number) => ({ type: 'ticket_summary', filters: { from: `2026-10-${String(day).padStart(2, '0')}`, to: '2026-10-31' } });
 
-async function makeReport(stack: Stack, company: CompanyFixture, body: unknown) {
-  const token = stack.tokenFor({ id: company.admin, companyId: company.id });
-  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify(body) });
-  expect(res.status).toBe(202);
-  const { id } = (await res.json()) as { id: string };
-  expect((await stack.waitForReport(id, token)).status).toBe('READY');
+async function makeReport(stack: Stack, company: CompanyFixture, body: { type: string; filters: Record<string, unknown> }) {
+  const api = new ReportsApi(stack, stack.tokenFor({ id: company.admin, companyId: company.id }));
+  const id = await api.request(body.type, body.filters);
+  await api.ready(id);
   const [{ objectKey }] = await stack.sql<{ objectKey: string }[]>`select object_key as "objectKey" from reports.reports where id = ${id}`;
   return { id, objectKey };
 }
@@ -34,22 +33,13 @@ async function retentionRuns(stack: Stack, since?: Date) {
   return runs;
 }
 
-
 const until = <T>(what: string, check: () => Promise<T | undefined | false>) => untilWithin(what, check, 60_000);
 
 describe('retention: the newest 7 per company and type', () => {
-  let stack: Stack;
-  let a: CompanyFixture;
-  let b: CompanyFixture;
+  const stack = useStack({ retention: { intervalMs: 1000 } });
+  const a = useCompany(stack, 'Retenção A');
+  const b = useCompany(stack, 'Retenção B');
   let oldest: { id: string; objectKey: string }[];
-
-  beforeAll(async () => {
-    stack = await startStack({ retention: { intervalMs: 1000 } });
-    a = await createCompany(stack.sql, 'Retenção A');
-    b = await createCompany(stack.sql, 'Retenção B');
-  }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   const filesUnder = () => (readdirSync((stack.storage as LocalStorage).dir, { recursive: true }) as string[]).sort();
 
@@ -153,15 +143,8 @@ describe('retention: the newest 7 per company and type', () => {
 });
 
 describe('retention: links expire', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-
-  beforeAll(async () => {
-    stack = await startStack({ retention: { intervalMs: 1000 }, linkLifetimeSeconds: 3 });
-    company = await createCompany(stack.sql, 'Expiração');
-  }, 120_000);
-
-  afterAll(() => stack?.stop());
+  const stack = useStack({ retention: { intervalMs: 1000 }, linkLifetimeSeconds: 3 });
+  const company = useCompany(stack, 'Expiração');
 
   it('when a link expires, then the Schedule deletes the file, the record stays with expired: true, and download answers 410', async () => {
     const token = stack.tokenFor({ id: company.admin, companyId: company.id });

@@ -1,11 +1,11 @@
 // Estatísticas de Atendimento with business hours and a first-response target, through HTTP on real services:
 // the same trackings in calendar and in business time, every cell worked out by hand below.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reportWorkflowId, USER_MESSAGES } from '../../workflows/definitions';
-import { createCompany, createContact, createQueue, createTicket, createUser, type CompanyFixture } from '../setup/fixtures';
-import { createServiceTracking, createTrackingMessage, csvText, refusedPaths, runCsvReport, type Sender } from '../setup/fixtures-trackings';
-import { startStack, type Stack } from '../setup/stack';
+import { type CompanyFixture, type Sender, createContact, createMessage, createQueue, createTicket, createTracking, createUser } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
+import { type Stack } from '../setup/stack';
 
 const TYPE = 'service_statistics';
 const HEADER = 'Fila;Operador;Atendimentos;Finalizados;Taxa de resolução;Tempo médio de espera;Tempo médio de primeira resposta;Tempo médio de atendimento;' +
@@ -29,27 +29,19 @@ const MON_TO_FRI_8_TO_18 = Object.fromEntries(['1', '2', '3', '4', '5'].map((d) 
  * | K6       | Vendas, —       | Tue 09:00, never started      | 09:01, no reply                | —                              |
  */
 describe('service_statistics: medians, P90, the target, and business time', () => {
-  let stack: Stack;
-  let c: CompanyFixture;
-  let noTarget: CompanyFixture;
-  let bare: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const c = useCompany(stack, 'Loja Horário');
+  const noTarget = useCompany(stack, 'Loja Sem Meta');
+  const bare = useCompany(stack, 'Loja Sem Horário');
 
   beforeAll(async () => {
-    stack = await startStack();
-    c = await createCompany(stack.sql, 'Loja Horário');
-    noTarget = await createCompany(stack.sql, 'Loja Sem Meta');
-    bare = await createCompany(stack.sql, 'Loja Sem Horário');
-    token = stack.tokenFor({ id: c.admin, companyId: c.id });
     await arrange(stack, c, { holidays: ['2026-10-21'], firstResponseTargetSeconds: 1800 });
     await arrange(stack, noTarget, { holidays: ['2026-10-21'], firstResponseTargetSeconds: null });
     await arrange(stack, bare, null);
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   it('when timeBasis is calendar (the default), then medians, P90 and the share within the target are exact, cell by cell', async () => {
-    const expected = csvText(HEADER, [
+    const expected = csvFile(HEADER, [
       // K1, K2. Waits {120, 480}: mean = median = 300; P90 = 120 + 0.9 × 360 = 444. Replies {2400, 224100}: mean = median
       // 113250; P90 2400 + 0.9 × 221700 = 201930. Service {3480, 226920}: 115200; P90 3480 + 0.9 × 223440 = 204576.
       // Within 1800 s: neither → 0,00.
@@ -65,13 +57,13 @@ describe('service_statistics: medians, P90, the target, and business time', () =
       // Service 3480, 54000, 226920: mean 94800, median 54000, P90 54000 + 0.8 × 172920 = 192336. Within target: 2 of 4.
       'Total;Total;6;3;50,00;00:17:30;15:53:45;26:20:00;00:19:00;00:30:00;00:30:00;43:46:30;15:00:00;53:25:36;50,00',
     ]);
-    expect((await runCsvReport(stack, token, TYPE, RANGE)).text).toBe(expected);
-    expect((await runCsvReport(stack, token, TYPE, { ...RANGE, timeBasis: 'calendar' })).text).toBe(expected);
+    expect((await new ReportsApi(stack, c.token).run(TYPE, RANGE)).text).toBe(expected);
+    expect((await new ReportsApi(stack, c.token).run(TYPE, { ...RANGE, timeBasis: 'calendar' })).text).toBe(expected);
   });
 
   it('when timeBasis is business, then every time counts only business hours (K1 waited 00:15:00, not 62:15:00)', async () => {
-    const { text, report } = await runCsvReport(stack, token, TYPE, { ...RANGE, timeBasis: 'business' });
-    expect(text).toBe(csvText(HEADER, [
+    const { text, report } = await new ReportsApi(stack, c.token).run(TYPE, { ...RANGE, timeBasis: 'business' });
+    expect(text).toBe(csvFile(HEADER, [
       // Replies {900, 2400}: 1650, P90 900 + 0.9 × 1500 = 2250. Service {3480, 3720}: 3600, P90 3480 + 0.9 × 240 = 3696.
       // Within target: K1's 900 s is now in, K2's 2400 s out → 50,00.
       'Suporte;Ana Souza;2;2;100,00;00:05:00;00:27:30;01:00:00;00:05:00;00:07:24;00:27:30;00:37:30;01:00:00;01:01:36;50,00',
@@ -91,19 +83,19 @@ describe('service_statistics: medians, P90, the target, and business time', () =
     const oneDay = { from: '2026-10-16', to: '2026-10-16' };
     // Business: wait 17:50 → 17:58 = 480 s; reply 5 min on Friday + 10 min on Monday; service 120 s + 1 h. 900 s ≤ 1800 s.
     const business = 'Suporte;Ana Souza;1;1;100,00;00:08:00;00:15:00;01:02:00;00:08:00;00:08:00;00:15:00;00:15:00;01:02:00;01:02:00;100,00';
-    expect((await runCsvReport(stack, token, TYPE, { ...oneDay, timeBasis: 'business' })).text).toBe(csvText(HEADER, [
+    expect((await new ReportsApi(stack, c.token).run(TYPE, { ...oneDay, timeBasis: 'business' })).text).toBe(csvFile(HEADER, [
       business, business.replace('Suporte;Ana Souza', 'Total;Total'),
     ]));
     // Calendar: the reply took 2 days 14 h 15 min, over the target.
     const calendar = 'Suporte;Ana Souza;1;1;100,00;00:08:00;62:15:00;63:02:00;00:08:00;00:08:00;62:15:00;62:15:00;63:02:00;63:02:00;0,00';
-    expect((await runCsvReport(stack, token, TYPE, oneDay)).text).toBe(csvText(HEADER, [
+    expect((await new ReportsApi(stack, c.token).run(TYPE, oneDay)).text).toBe(csvFile(HEADER, [
       calendar, calendar.replace('Suporte;Ana Souza', 'Total;Total'),
     ]));
   });
 
   it('when the company has hours but no target, then "Primeira resposta no prazo" is empty on every row', async () => {
     const t = stack.tokenFor({ id: noTarget.admin, companyId: noTarget.id });
-    const { text } = await runCsvReport(stack, t, TYPE, { ...RANGE, timeBasis: 'business' });
+    const { text } = await new ReportsApi(stack, t).run(TYPE, { ...RANGE, timeBasis: 'business' });
     const rows = text.replace('\uFEFF', '').split('\r\n').slice(1, -1);
     expect(rows).toHaveLength(5);
     for (const row of rows) expect(row.split(';')).toHaveLength(15);
@@ -113,8 +105,8 @@ describe('service_statistics: medians, P90, the target, and business time', () =
 
   it('when a company without business hours asks for business time, then 400 names filters.timeBasis; calendar still works', async () => {
     const t = stack.tokenFor({ id: bare.admin, companyId: bare.id });
-    expect(await refusedPaths(stack, t, TYPE, { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
-    const { text } = await runCsvReport(stack, t, TYPE, RANGE);
+    expect(await new ReportsApi(stack, t).refusedPaths(TYPE, { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
+    const { text } = await new ReportsApi(stack, t).run(TYPE, RANGE);
     expect(text.split('\r\n').at(-2)).toBe('Total;Total;6;3;50,00;00:17:30;15:53:45;26:20:00;00:19:00;00:30:00;00:30:00;43:46:30;15:00:00;53:25:36;');
   });
 
@@ -122,7 +114,7 @@ describe('service_statistics: medians, P90, the target, and business time', () =
     const t = stack.tokenFor({ id: noTarget.admin, companyId: noTarget.id });
     const put = await stack.api('/api/business-hours', { method: 'PUT', token: t, body: JSON.stringify({ week: {}, firstResponseTargetSeconds: 60 }) });
     expect(put.status).toBe(200);
-    expect(await refusedPaths(stack, t, TYPE, { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
+    expect(await new ReportsApi(stack, t).refusedPaths(TYPE, { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
   });
 
   it('when the hours were cleared after a business report was asked for, then it ends in ERROR, not in a file of zeros', async () => {
@@ -142,15 +134,15 @@ describe('service_statistics: medians, P90, the target, and business time', () =
     ['timeBasis is unknown', { ...RANGE, timeBasis: 'wall' }, 'filters.timeBasis'],
     ['timeBasis is not text', { ...RANGE, timeBasis: true }, 'filters.timeBasis'],
   ])('when %s, then 400 names %s', async (_what, filters, path) => {
-    expect(await refusedPaths(stack, token, TYPE, filters)).toEqual([path]);
+    expect(await new ReportsApi(stack, c.token).refusedPaths(TYPE, filters)).toEqual([path]);
   });
 
   it('when Resumo de Atendimentos is given timeBasis, then 400 names it: that report has no durations', async () => {
-    expect(await refusedPaths(stack, token, 'service_summary', { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
+    expect(await new ReportsApi(stack, c.token).refusedPaths('service_summary', { ...RANGE, timeBasis: 'business' })).toEqual(['filters.timeBasis']);
   });
 
   it('when the catalogue is read, then service_statistics publishes timeBasis with its two values and its default', async () => {
-    const res = await stack.api('/api/report-types', { token });
+    const res = await stack.api('/api/report-types', { token: c.token });
     const { reportTypes } = (await res.json()) as { reportTypes: { type: string; filtersSchema: { properties: Record<string, unknown> } }[] };
     const schema = reportTypes.find((r) => r.type === TYPE)!.filtersSchema;
     expect(schema.properties.timeBasis).toMatchObject({ enum: ['calendar', 'business'], default: 'calendar' });
@@ -178,11 +170,11 @@ async function arrange(stack: Stack, c: CompanyFixture, hours: { holidays: strin
     messages: [Sender, string][],
   ) {
     const ticketId = await createTicket(sql, c.id, { contactId: contact, whatsappId: c.whatsapp, createdAt: at(t.created), status: 'open' });
-    const id = await createServiceTracking(sql, c.id, {
+    const id = await createTracking(sql, c.id, {
       ticketId, whatsappId: c.whatsapp, createdAt: at(t.created), queueId: t.queueId, userId: t.userId, queuedAt: at(t.created),
       startedAt: t.started ? at(t.started) : null, finishedAt: t.finished ? at(t.finished) : null,
     });
-    for (const [from, when] of messages) await createTrackingMessage(sql, c.id, { ticketId, trackingId: id, contactId: contact, from, createdAt: at(when) });
+    for (const [from, when] of messages) await createMessage(sql, c.id, { ticketId, trackingId: id, contactId: contact, from, createdAt: at(when) });
   }
   await tracking({ queueId: suporte, userId: ana, created: '2026-10-16T17:50', started: '2026-10-16T17:58', finished: '2026-10-19T09:00' },
     [['customer', '2026-10-16T17:55'], [{ operator: ana }, '2026-10-19T08:10']]);

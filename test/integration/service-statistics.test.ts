@@ -1,31 +1,28 @@
 // Estatísticas de Atendimento: every number below is worked out by hand from the scenario in
-// test/setup/fixtures-trackings.ts (its table lists each tracking's times).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrangeServiceScenario, csvText, refusedPaths, runCsvReport, type ServiceScenario } from '../setup/fixtures-trackings';
-import { startStack, type Stack } from '../setup/stack';
+// test/setup/service-scenario.ts (its table lists each tracking's times).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { csvFile, ReportsApi, useStack } from '../setup/reports-api';
+import { SERVICE_FILTER_REFUSALS, type ServiceScenario, arrangeServiceScenario, everyFilter } from '../setup/service-scenario';
 
 const TYPE = 'service_statistics';
 const HEADER = 'Fila;Operador;Atendimentos;Finalizados;Taxa de resolução;Tempo médio de espera;Tempo médio de primeira resposta;Tempo médio de atendimento;' +
   'Mediana de espera;P90 de espera;Mediana de primeira resposta;P90 de primeira resposta;Mediana de atendimento;P90 de atendimento;Primeira resposta no prazo';
 
 describe('service_statistics through the HTTP API', () => {
-  let stack: Stack;
+  const stack = useStack();
   let s: ServiceScenario;
   let spToken: string;
 
   beforeAll(async () => {
-    stack = await startStack();
     s = await arrangeServiceScenario(stack.sql);
     spToken = stack.tokenFor({ id: s.sp.admin, companyId: s.sp.id });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   // This company has no business-hours settings: no target, so "Primeira resposta no prazo" is empty everywhere.
   // A row of one tracking has its time as mean, median and P90 alike.
   it('when the range has no optional filter, then each (queue, operator) pair and the Total are exact, cell by cell', async () => {
-    const { report, text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-03' });
-    expect(text).toBe(csvText(HEADER, [
+    const { report, text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2026-10-01', to: '2026-10-03' });
+    expect(text).toBe(csvFile(HEADER, [
       // T2 alone: wait 601 s, reply 181 s (Ana's message before the customer's is ignored), service 2999 s.
       'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59;00:10:01;00:10:01;00:03:01;00:03:01;00:49:59;00:49:59;',
       // T3: started, unfinished, only a system message after the customer's: no reply time, no service time.
@@ -49,12 +46,8 @@ describe('service_statistics through the HTTP API', () => {
   });
 
   it('when every filter is set, then only the matching trackings count and the Total is recomputed from them', async () => {
-    // statuses drop T6 (pending), queueIds drop T5 (no queue), userIds drop T3 (bruno); T4 fails two.
-    const { text } = await runCsvReport(stack, spToken, TYPE, {
-      from: '2026-10-01', to: '2026-10-03', statuses: ['closed', 'open', 'paused'],
-      queueIds: [s.queues.suporte, s.queues.financeiro], userIds: [s.operators.ana, s.operators.carlos],
-    });
-    expect(text).toBe(csvText(HEADER, [
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, everyFilter(s));
+    expect(text).toBe(csvFile(HEADER, [
       'Financeiro;Ana Souza;1;1;100,00;00:10:01;00:03:01;00:49:59;00:10:01;00:10:01;00:03:01;00:03:01;00:49:59;00:49:59;',
       'Suporte;Ana Souza;1;1;100,00;00:02:00;00:02:20;00:28:00;00:02:00;00:02:00;00:02:20;00:02:20;00:28:00;00:28:00;',
       // T1 and T2: wait (120 + 601) / 2 = 360.5 → 361; reply (140 + 181) / 2 = 160.5 → 161; service (1680 + 2999) / 2 = 2339.5 → 2340.
@@ -66,8 +59,8 @@ describe('service_statistics through the HTTP API', () => {
 
   it('when the company is in Manaus, then its days start at 04:00 UTC and a 2/3 rate rounds to 2 decimals', async () => {
     const token = stack.tokenFor({ id: s.manaus.admin, companyId: s.manaus.id });
-    const { text } = await runCsvReport(stack, token, TYPE, { from: '2026-10-01', to: '2026-10-02' });
-    expect(text).toBe(csvText(HEADER, [
+    const { text } = await new ReportsApi(stack, token).run(TYPE, { from: '2026-10-01', to: '2026-10-02' });
+    expect(text).toBe(csvFile(HEADER, [
       // M1 (00:00:00 local on `from`) and M2 (01/10 23:30 local): M2 has no times, so every mean is M1's.
       'Atendimento;Operador Loja Manaus;2;1;50,00;00:01:00;00:00:45;00:10:00;00:01:00;00:01:00;00:00:45;00:00:45;00:10:00;00:10:00;',
       // M3 (23:59:59 local on `to`).
@@ -77,25 +70,20 @@ describe('service_statistics through the HTTP API', () => {
   });
 
   it('when nothing is in the range, then the file is READY with only the Total row of zeros and empty means', async () => {
-    const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2020-01-01', to: '2020-01-31' });
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2020-01-01', to: '2020-01-31' });
     // Four values, then eleven empty cells: no rate, no mean, median, P90 or target share over nothing.
-    expect(text).toBe(csvText(HEADER, ['Total;Total;0;0;;;;;;;;;;;']));
+    expect(text).toBe(csvFile(HEADER, ['Total;Total;0;0;;;;;;;;;;;']));
   });
 
   it.each([
-    ['from is missing', { to: '2026-10-03' }, 'filters.from'],
-    ['to is missing', { from: '2026-10-01' }, 'filters.to'],
-    ['from is after to', { from: '2026-10-04', to: '2026-10-03' }, 'filters.from'],
-    ['the range has 32 days', { from: '2026-10-01', to: '2026-11-01' }, 'filters.to'],
-    ['a status is unknown', { from: '2026-10-01', to: '2026-10-03', statuses: ['lost'] }, 'filters.statuses.0'],
-    ['a filter is unknown', { from: '2026-10-01', to: '2026-10-03', color: 'red' }, 'filters.color'],
+    ...SERVICE_FILTER_REFUSALS,
     ['a user id is not a number', { from: '2026-10-01', to: '2026-10-03', userIds: ['ana'] }, 'filters.userIds.0'],
   ])('when %s, then 400 names %s', async (_what, filters, path) => {
-    expect(await refusedPaths(stack, spToken, TYPE, filters)).toContain(path);
+    expect(await new ReportsApi(stack, spToken).refusedPaths(TYPE, filters)).toContain(path);
   });
 
   it("when another company's queue or operator id is given, then 400 names each by position", async () => {
-    const paths = await refusedPaths(stack, spToken, TYPE, {
+    const paths = await new ReportsApi(stack, spToken).refusedPaths(TYPE, {
       from: '2026-10-01', to: '2026-10-03',
       queueIds: [s.queues.suporte, s.queues.otherQueue], userIds: [s.operators.otherOperator, s.operators.ana, 999_999],
     });
@@ -103,7 +91,7 @@ describe('service_statistics through the HTTP API', () => {
   });
 
   it('when the range has exactly 31 days, then it is accepted', async () => {
-    const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-31' });
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2026-10-01', to: '2026-10-31' });
     // October also holds the tracking at 00:00:00 on 04/10: wait 0 s, reply 1 s, unfinished. 3 of 7 finished;
     // wait 1051 / 5 = 210.2 → 210 s; reply (140 + 181 + 100 + 1) / 4 = 105.5 → 106 s.
     // Waits 0, 30, 120, 300, 601: median 120, P90 at 3.6: 300 + 0.6 × 301 = 480.6 → 481. Replies 1, 100, 140, 181:

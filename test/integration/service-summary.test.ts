@@ -1,31 +1,28 @@
 // Resumo de Atendimentos: every number below is counted by hand from the scenario in
-// test/setup/fixtures-trackings.ts. Per tracking (ticket, its current status, messages in the range
+// test/setup/service-scenario.ts. Per tracking (ticket, its current status, messages in the range
 // received/sent): T1 A closed 2/2, T2 A closed 1/2, T3 B open 1/1, T4 C pending 1/0, T5 D paused 1/0,
 // T6 F pending 0/0.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrangeServiceScenario, csvText, refusedPaths, runCsvReport, type ServiceScenario } from '../setup/fixtures-trackings';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { csvFile, ReportsApi, useStack } from '../setup/reports-api';
+import { SERVICE_FILTER_REFUSALS, type ServiceScenario, arrangeServiceScenario, everyFilter } from '../setup/service-scenario';
 
 const TYPE = 'service_summary';
 const HEADER = 'Agrupamento;Chave;Tickets;Atendimentos;Mensagens;Mensagens recebidas;Mensagens enviadas;Abertos;Pendentes;Pausados;Fechados';
 const zeros = (grouping: string, key: string) => `${grouping};${key};0;0;0;0;0;0;0;0;0`;
 
 describe('service_summary through the HTTP API', () => {
-  let stack: Stack;
+  const stack = useStack();
   let s: ServiceScenario;
   let spToken: string;
 
   beforeAll(async () => {
-    stack = await startStack();
     s = await arrangeServiceScenario(stack.sql);
     spToken = stack.tokenFor({ id: s.sp.admin, companyId: s.sp.id });
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   it('when the range has no optional filter, then days, queues, operators and the Total are exact, cell by cell', async () => {
-    const { report, text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-03' });
-    expect(text).toBe(csvText(HEADER, [
+    const { report, text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2026-10-01', to: '2026-10-03' });
+    expect(text).toBe(csvFile(HEADER, [
       // T1 (00:00:00 local), T2, T3: tickets A and B; 4 + 3 + 2 messages. The message of ticket B
       // without a tracking, and those of the trackings one second outside, are not counted.
       'Dia;01/10/2026;2;3;9;4;5;1;0;0;1',
@@ -49,12 +46,8 @@ describe('service_summary through the HTTP API', () => {
   });
 
   it('when every filter is set, then only the matching trackings count and empty days stay as zeros', async () => {
-    // statuses drop T6 (pending), queueIds drop T5 (no queue), userIds drop T3 (bruno); T4 fails two.
-    const { text } = await runCsvReport(stack, spToken, TYPE, {
-      from: '2026-10-01', to: '2026-10-03', statuses: ['closed', 'open', 'paused'],
-      queueIds: [s.queues.suporte, s.queues.financeiro], userIds: [s.operators.ana, s.operators.carlos],
-    });
-    expect(text).toBe(csvText(HEADER, [
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, everyFilter(s));
+    expect(text).toBe(csvFile(HEADER, [
       'Dia;01/10/2026;1;2;7;3;4;0;0;0;1',
       zeros('Dia', '02/10/2026'),
       zeros('Dia', '03/10/2026'),
@@ -67,8 +60,8 @@ describe('service_summary through the HTTP API', () => {
 
   it('when the company is in Manaus, then a tracking counts on its Manaus day', async () => {
     const token = stack.tokenFor({ id: s.manaus.admin, companyId: s.manaus.id });
-    const { text } = await runCsvReport(stack, token, TYPE, { from: '2026-10-01', to: '2026-10-02' });
-    expect(text).toBe(csvText(HEADER, [
+    const { text } = await new ReportsApi(stack, token).run(TYPE, { from: '2026-10-01', to: '2026-10-02' });
+    expect(text).toBe(csvFile(HEADER, [
       // M1 at 00:00:00 local and M2 at 2026-10-02T03:30Z, still 01/10 in Manaus.
       'Dia;01/10/2026;2;2;2;1;1;1;0;0;1',
       // M3 at 23:59:59 local on `to`.
@@ -82,12 +75,12 @@ describe('service_summary through the HTTP API', () => {
   });
 
   it('when nothing is in the range, then every day and the Total are rows of zeros', async () => {
-    const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2020-01-01', to: '2020-01-02' });
-    expect(text).toBe(csvText(HEADER, [zeros('Dia', '01/01/2020'), zeros('Dia', '02/01/2020'), zeros('Total', 'Total')]));
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2020-01-01', to: '2020-01-02' });
+    expect(text).toBe(csvFile(HEADER, [zeros('Dia', '01/01/2020'), zeros('Dia', '02/01/2020'), zeros('Total', 'Total')]));
   });
 
   it('when the range has exactly 31 days, then there is one Dia row per day, in order', async () => {
-    const { text } = await runCsvReport(stack, spToken, TYPE, { from: '2026-10-01', to: '2026-10-31' });
+    const { text } = await new ReportsApi(stack, spToken).run(TYPE, { from: '2026-10-01', to: '2026-10-31' });
     const days = text.split('\r\n').filter((r) => r.startsWith('Dia;')).map((r) => r.split(';')[1]);
     expect(days).toEqual(Array.from({ length: 31 }, (_, i) => `${String(i + 1).padStart(2, '0')}/10/2026`));
     // The tracking at 00:00:00 on 04/10 (ticket E, open) now counts, with its two messages.
@@ -95,19 +88,14 @@ describe('service_summary through the HTTP API', () => {
   });
 
   it.each([
-    ['from is missing', { to: '2026-10-03' }, 'filters.from'],
-    ['to is missing', { from: '2026-10-01' }, 'filters.to'],
-    ['from is after to', { from: '2026-10-04', to: '2026-10-03' }, 'filters.from'],
-    ['the range has 32 days', { from: '2026-10-01', to: '2026-11-01' }, 'filters.to'],
-    ['a status is unknown', { from: '2026-10-01', to: '2026-10-03', statuses: ['lost'] }, 'filters.statuses.0'],
-    ['a filter is unknown', { from: '2026-10-01', to: '2026-10-03', color: 'red' }, 'filters.color'],
+    ...SERVICE_FILTER_REFUSALS,
     ['a queue id is not a number', { from: '2026-10-01', to: '2026-10-03', queueIds: ['x'] }, 'filters.queueIds.0'],
   ])('when %s, then 400 names %s', async (_what, filters, path) => {
-    expect(await refusedPaths(stack, spToken, TYPE, filters)).toContain(path);
+    expect(await new ReportsApi(stack, spToken).refusedPaths(TYPE, filters)).toContain(path);
   });
 
   it("when another company's queue or operator id is given, then 400 names each by position", async () => {
-    const paths = await refusedPaths(stack, spToken, TYPE, {
+    const paths = await new ReportsApi(stack, spToken).refusedPaths(TYPE, {
       from: '2026-10-01', to: '2026-10-03', queueIds: [s.queues.otherQueue], userIds: [s.operators.ana, s.operators.otherOperator],
     });
     expect(paths.sort()).toEqual(['filters.queueIds.0', 'filters.userIds.1']);

@@ -1,30 +1,22 @@
 // The workflow's `status` query (what operators see in the Temporal UI) follows a running export's progress,
 // not only its end.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, createContact, type CompanyFixture } from '../setup/fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createContact, createTicketsInBulk } from '../setup/rows';
 import { GatedStorage } from '../setup/gated-storage';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 import { until } from '../setup/until';
 
 const TICKETS = 20_000;
 
 describe('the status query while an export runs', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
+  // Every stored part takes 150 ms, so the export of ~2 MB in 16 KiB parts runs for several seconds.
+  const stack = useStack({ partBytes: 16 * 1024, wrapWorkerStorage: (s) => new GatedStorage(s, 150) });
+  const company = useCompany(stack, 'Progresso');
 
   beforeAll(async () => {
-    // Every stored part takes 150 ms, so the export of ~2 MB in 16 KiB parts runs for several seconds.
-    stack = await startStack({ partBytes: 16 * 1024, wrapWorkerStorage: (s) => new GatedStorage(s, 150) });
-    company = await createCompany(stack.sql, 'Progresso');
     const contact = await createContact(stack.sql, company.id, 'Cliente', '5511911113333');
-    await stack.sql`
-      insert into tickets (company_id, contact_id, whatsapp_id, status, direction, last_message, created_at, updated_at)
-      select ${company.id}, ${contact}, ${company.whatsapp}, 'open', 'inbound', 'mensagem de teste número ' || g,
-             '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute', '2026-10-01T03:00:00Z'::timestamptz + g * interval '1 minute'
-      from generate_series(1, ${TICKETS}) g`;
+    await createTicketsInBulk(stack.sql, company.id, { contactId: contact, whatsappId: company.whatsapp, count: TICKETS });
   }, 120_000);
-
-  afterAll(() => stack?.stop());
 
   it('when the export is half-way, then the query shows rows, the total and a percent below 100; at the end, all of them', async () => {
     const token = stack.tokenFor({ id: company.admin, companyId: company.id });

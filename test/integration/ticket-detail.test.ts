@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_MESSAGES } from '../../workflows/definitions';
 import { chromiumLeftAfter, markChromiumLaunchedHere } from '../setup/chromium-processes';
-import { createCompany, createContact, createQueue, createTag, createTicket, createUser, type CompanyFixture } from '../setup/fixtures';
-import { bulkMessageLines, createConversationInBulk, createMessage, createTracking } from '../setup/fixtures-ticket-detail';
+import { bulkMessageLines, createContact, createConversationInBulk, createMessage, createQueue, createTag, createTicket, createTracking, createUser } from '../setup/rows';
 import { firstMissingInOrder, pdfPages } from '../setup/pdf';
-import { startStack, type Stack } from '../setup/stack';
+import { useStack, useCompany } from '../setup/reports-api';
 
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '<img src=x onerror=alert(1)>';
@@ -13,10 +12,9 @@ const LONG_LINES = Array.from({ length: 90 }, (_, i) => `Linha ${i + 1} do hist�
 markChromiumLaunchedHere();
 
 describe('ticket_detail through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let other: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const other = useCompany(stack, 'OUTRA-EMPRESA', 'America/Manaus');
   let ticket: number;
   let tracking1: number;
   let tracking2: number;
@@ -24,11 +22,7 @@ describe('ticket_detail through the HTTP API', () => {
   let sameCompanyTicket: number;
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    other = await createCompany(sql, 'OUTRA-EMPRESA', 'America/Manaus');
-    token = stack.tokenFor({ id: sp.admin, companyId: sp.id });
 
     const ana = await createUser(sql, sp.id, 'Ana Souza', 'user');
     const suporte = await createQueue(sql, sp.id, 'Suporte Técnico');
@@ -40,12 +34,15 @@ describe('ticket_detail through the HTTP API', () => {
     });
     await sql`update tickets set closed_at = '2026-10-01T15:30:00Z' where id = ${ticket}`;
     tracking1 = await createTracking(sql, sp.id, {
-      ticketId: ticket, whatsappId: sp.whatsapp, createdAt: '2026-10-01T12:00:30Z', userId: ana, queueId: suporte, finishedAt: '2026-10-01T13:00:00Z',
+      ticketId: ticket, whatsappId: sp.whatsapp, createdAt: '2026-10-01T12:00:30Z', queuedAt: '2026-10-01T12:00:30Z', startedAt: '2026-10-01T12:00:30Z',
+      userId: ana, queueId: suporte, finishedAt: '2026-10-01T13:00:00Z',
     });
-    tracking2 = await createTracking(sql, sp.id, { ticketId: ticket, whatsappId: sp.whatsapp, createdAt: '2026-10-01T14:00:00Z', userId: sp.user });
+    tracking2 = await createTracking(sql, sp.id, {
+      ticketId: ticket, whatsappId: sp.whatsapp, createdAt: '2026-10-01T14:00:00Z', queuedAt: '2026-10-01T14:00:00Z', startedAt: '2026-10-01T14:00:00Z', userId: sp.user,
+    });
 
     const say = (createdAt: string, from: 'customer' | 'system' | number, body: string, mediaType?: string) =>
-      createMessage(sql, sp.id, { ticketId: ticket, contactId: maria, createdAt, from, body, mediaType });
+      createMessage(sql, sp.id, { ticketId: ticket, contactId: maria, createdAt, from: typeof from === 'number' ? { operator: from } : from, body, mediaType });
     // Inserted out of time order: the PDF follows created_at, not ids.
     await say('2026-10-01T14:10:00Z', 'customer', 'Obrigada!');
     await say('2026-10-01T12:00:05Z', 'customer', 'Olá, bom dia!\nPreciso de ajuda com o pedido 123.');
@@ -62,19 +59,21 @@ describe('ticket_detail through the HTTP API', () => {
     sameCompanyTicket = await createTicket(sql, sp.id, { contactId: maria, whatsappId: sp.whatsapp, createdAt: '2026-10-02T12:00:00Z' });
     await createMessage(sql, sp.id, { ticketId: sameCompanyTicket, contactId: maria, createdAt: '2026-10-01T12:04:00Z', from: 'customer', body: 'OUTRO TICKET' });
     const outsider = await createContact(sql, other.id, 'OUTRA-EMPRESA contato', '5592911112222');
-    await createMessage(sql, other.id, { ticketId: ticket, contactId: outsider, createdAt: '2026-10-01T12:04:00Z', from: other.admin, body: 'OUTRA-EMPRESA segredo' });
-    await createTracking(sql, other.id, { ticketId: ticket, whatsappId: other.whatsapp, createdAt: '2026-10-01T12:00:00Z', userId: other.admin });
+    await createMessage(sql, other.id, { ticketId: ticket, contactId: outsider, createdAt: '2026-10-01T12:04:00Z', from: { operator: other.admin }, body: 'OUTRA-EMPRESA segredo' });
+    await createTracking(sql, other.id, {
+      ticketId: ticket, whatsappId: other.whatsapp, createdAt: '2026-10-01T12:00:00Z', queuedAt: '2026-10-01T12:00:00Z', startedAt: '2026-10-01T12:00:00Z', userId: other.admin,
+    });
 
     otherTicket = await createTicket(sql, other.id, { contactId: outsider, whatsappId: other.whatsapp, createdAt: '2026-10-01T12:00:00Z' });
     await createMessage(sql, other.id, { ticketId: otherTicket, contactId: outsider, createdAt: '2026-10-01T12:00:05Z', from: 'customer', body: 'Oi de Manaus' });
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.stop();
+    await stack.stop();
     expect(await chromiumLeftAfter()).toEqual([]);
   });
 
-  async function exportTicket(id: number, as = token, waitMs = 60_000) {
+  async function exportTicket(id: number, as = sp.token, waitMs = 60_000) {
     const res = await stack.api(`/api/tickets/${id}/export`, { method: 'POST', token: as });
     expect(res.status).toBe(202);
     const created = (await res.json()) as Record<string, any>;
@@ -146,16 +145,16 @@ describe('ticket_detail through the HTTP API', () => {
   });
 
   it('when the report is asked through POST /api/reports, then it is the same PDF report', async () => {
-    const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type: 'ticket_detail', filters: { ticketId: ticket } }) });
+    const res = await stack.api('/api/reports', { method: 'POST', token: sp.token, body: JSON.stringify({ type: 'ticket_detail', filters: { ticketId: ticket } }) });
     expect(res.status).toBe(202);
     const created = (await res.json()) as { id: string };
-    const report = await stack.waitForReport(created.id, token);
+    const report = await stack.waitForReport(created.id, sp.token);
     expect(report).toMatchObject({ status: 'READY', format: 'pdf', rowCount: 9, fileName: `detalhe-do-ticket_${ticket}.pdf` });
   });
 
   it("when another company's ticket or a missing one is exported, then it is not found", async () => {
     for (const id of [otherTicket, 999_999_999]) {
-      const res = await stack.api(`/api/tickets/${id}/export`, { method: 'POST', token });
+      const res = await stack.api(`/api/tickets/${id}/export`, { method: 'POST', token: sp.token });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
@@ -165,7 +164,7 @@ describe('ticket_detail through the HTTP API', () => {
 
   it('when the ticket id is not a positive integer, then the export is refused naming ticketId', async () => {
     for (const bad of ['abc', '0', '-1', '1.5', '1e3', '99999999999999999999']) {
-      const res = await stack.api(`/api/tickets/${bad}/export`, { method: 'POST', token });
+      const res = await stack.api(`/api/tickets/${bad}/export`, { method: 'POST', token: sp.token });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { errors: { path: string; message: string }[] };
       expect(body.errors).toEqual([{ path: 'ticketId', message: expect.stringContaining('ticketId') }]);
@@ -181,7 +180,7 @@ describe('ticket_detail through the HTTP API', () => {
       [{ ticketId: ticket, from: '2026-10-01' }, 'filters.from'],
     ];
     for (const [filters, path] of cases) {
-      const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type: 'ticket_detail', filters }) });
+      const res = await stack.api('/api/reports', { method: 'POST', token: sp.token, body: JSON.stringify({ type: 'ticket_detail', filters }) });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { errors: { path: string; message: string }[] };
       expect(body.errors.map((e) => e.path)).toEqual([path]);
@@ -196,7 +195,7 @@ describe('ticket_detail through the HTTP API', () => {
     await createConversationInBulk(stack.sql, sp.id, { ticketId: big, contactId: contact, operatorId: sp.user, count, firstAt: '2026-10-03T12:00:00Z' });
 
     const started = Date.now();
-    const { report, pages } = await exportTicket(big, token, 300_000);
+    const { report, pages } = await exportTicket(big, sp.token, 300_000);
     console.log(`[ticket_detail] ${count} messages: READY in ${Date.now() - started} ms, ${pages.length} pages, ${report.sizeBytes} bytes`);
     expect(report.rowCount).toBe(count);
     // About 17 two-line and three-line messages per A4 page.
@@ -214,10 +213,10 @@ describe('ticket_detail through the HTTP API', () => {
     const contact = await createContact(stack.sql, sp.id, 'Cliente Interminável', '5511966665555');
     const huge = await createTicket(stack.sql, sp.id, { contactId: contact, whatsappId: sp.whatsapp, createdAt: '2026-10-04T12:00:00Z' });
     await createConversationInBulk(stack.sql, sp.id, { ticketId: huge, contactId: contact, operatorId: sp.user, count, firstAt: '2026-10-04T12:00:00Z' });
-    const res = await stack.api(`/api/tickets/${huge}/export`, { method: 'POST', token });
+    const res = await stack.api(`/api/tickets/${huge}/export`, { method: 'POST', token: sp.token });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    const report = await stack.waitForReport(id, token, 60_000);
+    const report = await stack.waitForReport(id, sp.token, 60_000);
     expect(report).toMatchObject({ status: 'ERROR', error: { message: USER_MESSAGES.TicketTooLarge }, sizeBytes: null });
     expect(report.error.message).toMatch(/Histórico de Atendimento/);
     // The worker and its shared Chromium are fine: another company's ticket prints at once.
@@ -229,20 +228,18 @@ describe('ticket_detail through the HTTP API', () => {
 });
 
 describe('ticket_detail when Chromium is missing', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
+  const stack = useStack({ chromiumPath: '/nonexistent/chromium' });
+  const sp = useCompany(stack, 'Loja Sem Chromium');
   let ticket: number;
 
   beforeAll(async () => {
-    stack = await startStack({ chromiumPath: '/nonexistent/chromium' });
-    sp = await createCompany(stack.sql, 'Loja Sem Chromium');
     const contact = await createContact(stack.sql, sp.id, 'Maria', '5511988887777');
     ticket = await createTicket(stack.sql, sp.id, { contactId: contact, whatsappId: sp.whatsapp, createdAt: '2026-10-01T12:00:00Z' });
     await createMessage(stack.sql, sp.id, { ticketId: ticket, contactId: contact, createdAt: '2026-10-01T12:00:05Z', from: 'customer', body: 'Oi' });
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.stop();
+    await stack.stop();
     expect(await chromiumLeftAfter()).toEqual([]);
   });
 

@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReportCsv } from '../setup/csv';
-import { createCompany, createContact, createQueue, createTag, createTicket, createUser, type CompanyFixture } from '../setup/fixtures';
-import { startStack, type Stack } from '../setup/stack';
+import { createContact, createQueue, createTag, createTicket, createUser } from '../setup/rows';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
 
 const HEADER = 'ID do ticket;Telefone do contato;Tipo;Data de abertura;Última mensagem;Status;Fila;Ocorrência/Tag;Contrato';
 
 describe.each(['local', 'gcs'] as const)('ticket_summary through the HTTP API, storage %s', (storageKind) => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let other: CompanyFixture;
-  let token: string;
+  const stack = useStack({ storage: storageKind });
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const other = useCompany(stack, 'OUTRA-EMPRESA', 'America/Manaus');
   let ids: Record<string, number>;
   let financeiro: number;
   let otherQueue: number;
 
   beforeAll(async () => {
-    stack = await startStack({ storage: storageKind });
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    other = await createCompany(sql, 'OUTRA-EMPRESA', 'America/Manaus');
-    token = stack.tokenFor({ id: sp.admin, companyId: sp.id });
 
     financeiro = await createQueue(sql, sp.id, 'Financeiro');
     const suporte = await createQueue(sql, sp.id, 'Suporte');
@@ -50,22 +45,7 @@ describe.each(['local', 'gcs'] as const)('ticket_summary through the HTTP API, s
     };
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
-  async function runReport(filters: Record<string, unknown>) {
-    const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters }) });
-    expect(res.status).toBe(202);
-    const created = (await res.json()) as { id: string; status: string };
-    expect(res.headers.get('location')).toBe(`/api/reports/${created.id}`);
-    expect(created.status).toBe('PROCESSING');
-    const done = await stack.waitForReport(created.id, token);
-    expect(done.status).toBe('READY');
-    const download = await stack.api(`/api/reports/${created.id}/download`, { token });
-    expect(download.status).toBe(302);
-    const file = await fetch(download.headers.get('location')!);
-    expect(file.status).toBe(200);
-    return { report: done, bytes: Buffer.from(await file.arrayBuffer()) };
-  }
+  const runReport = (filters: Record<string, unknown>) => new ReportsApi(stack, sp.token).run('ticket_summary', filters);
 
   it('when the whole month is asked, then the file holds exactly the tickets opened in it, cell by cell', async () => {
     const { report, bytes } = await runReport({ from: '2026-10-01', to: '2026-10-31' });
@@ -98,7 +78,7 @@ describe.each(['local', 'gcs'] as const)('ticket_summary through the HTTP API, s
 
   it("when another company's queue id is given, then the request is refused naming it", async () => {
     const res = await stack.api('/api/reports', {
-      method: 'POST', token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31', queueIds: [financeiro, otherQueue] } }),
+      method: 'POST', token: sp.token, body: JSON.stringify({ type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31', queueIds: [financeiro, otherQueue] } }),
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -133,18 +113,10 @@ describe.each(['local', 'gcs'] as const)('ticket_summary through the HTTP API, s
 });
 
 describe('the API says which field is wrong', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack();
+  const company = useCompany(stack, 'Validações Ltda');
 
-  beforeAll(async () => {
-    stack = await startStack();
-    company = await createCompany(stack.sql, 'Validações Ltda');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
-  }, 120_000);
-  afterAll(() => stack?.stop());
-
-  const post = (body: unknown, t: string | undefined = token) =>
+  const post = (body: unknown, t: string | undefined = company.token) =>
     stack.api('/api/reports', { method: 'POST', token: t, body: JSON.stringify(body) });
 
   it.each([
@@ -153,6 +125,7 @@ describe('the API says which field is wrong', () => {
     ['an unknown filter', { type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-02', color: 'red' } }, 'filters.color'],
     ['a date in the wrong format', { type: 'ticket_summary', filters: { from: '01/10/2026', to: '2026-10-02' } }, 'filters.from'],
     ['a date that does not exist', { type: 'ticket_summary', filters: { from: '2026-02-30', to: '2026-03-02' } }, 'filters.from'],
+    ['the year 0000, which PostgreSQL has not', { type: 'ticket_summary', filters: { from: '0000-01-01', to: '0000-01-01' } }, 'filters.from'],
     ['a missing date', { type: 'ticket_summary', filters: { from: '2026-10-01' } }, 'filters.to'],
     ['an unknown status', { type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-02', statuses: ['lost'] } }, 'filters.statuses.0'],
     ['an unknown top-level field', { type: 'ticket_summary', filters: {}, extra: 1 }, 'extra'],
@@ -168,24 +141,24 @@ describe('the API says which field is wrong', () => {
   });
 
   it('when the body is not JSON, then 400 says so', async () => {
-    const res = await stack.api('/api/reports', { method: 'POST', token, body: '{"type":' });
+    const res = await stack.api('/api/reports', { method: 'POST', token: company.token, body: '{"type":' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { detail: string }).detail).toContain('JSON');
   });
 
-  it('when there is no token, a bad token, or a deleted user, then 401', async () => {
+  it('when there is no company.token, a bad company.token, or a deleted user, then 401', async () => {
     expect((await stack.api('/api/reports')).status).toBe(401);
     expect((await stack.api('/api/reports', { token: 'not-a-jwt' })).status).toBe(401);
     const forged = stack.tokenFor({ id: company.admin, companyId: company.id }).slice(0, -2) + 'xx';
     expect((await stack.api('/api/reports', { token: forged })).status).toBe(401);
-    const gone = await createUser(stack.sql, company.id, 'Ex Funcionária', 'admin', '2026-01-02T00:00:00Z');
+    const gone = await createUser(stack.sql, company.id, 'Ex Funcionária', 'admin', { deletedAt: '2026-01-02T00:00:00Z' });
     expect((await stack.api('/api/reports', { token: stack.tokenFor({ id: gone, companyId: company.id }) })).status).toBe(401);
     const wrongCompany = stack.tokenFor({ id: company.admin, companyId: company.id + 999 });
     expect((await stack.api('/api/reports', { token: wrongCompany })).status).toBe(401);
   });
 
   it('when a report id does not exist, then 404', async () => {
-    expect((await stack.api('/api/reports/00000000-0000-0000-0000-000000000000', { token })).status).toBe(404);
-    expect((await stack.api('/api/reports/not-a-uuid', { token })).status).toBe(404);
+    expect((await stack.api('/api/reports/00000000-0000-0000-0000-000000000000', { token: company.token })).status).toBe(404);
+    expect((await stack.api('/api/reports/not-a-uuid', { token: company.token })).status).toBe(404);
   });
 });

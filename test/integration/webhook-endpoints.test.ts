@@ -7,39 +7,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryActivities } from '../../activities/deliveries';
 import { buildApp } from '../../src/api/app';
 import { ReportWorkflows } from '../../src/temporal/client';
-import { createCompany, createContact, createTicket, type CompanyFixture } from '../setup/fixtures';
-import { createMessage } from '../setup/fixtures-ticket-detail';
+import { type CompanyFixture, createCompany, createContact, createMessage, createTicket } from '../setup/rows';
+import { profileTokens, useStack } from '../setup/reports-api';
 import { testServices } from '../setup/services';
-import { startStack, type Stack } from '../setup/stack';
 import { until } from '../setup/until';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../setup/webhook-receiver';
 
 const SUMMARY = { type: 'ticket_summary', filters: { from: '2026-10-01', to: '2026-10-31' } };
 
 describe('webhook endpoints', () => {
-  let stack: Stack;
+  // Chromium that cannot start: a ticket's PDF ends in ERROR, which gives the report.failed event.
+  const stack = useStack({ chromiumPath: '/nonexistent/chromium', delivery: { retryDelaysSeconds: [1, 1] } });
   let receiver: WebhookReceiver;
   let a: CompanyFixture;
   let b: CompanyFixture;
   let t: Record<'adminA' | 'supervisorA' | 'userA' | 'adminB', string>;
 
   beforeAll(async () => {
-    // Chromium that cannot start: a ticket's PDF ends in ERROR, which gives the report.failed event.
-    stack = await startStack({ chromiumPath: '/nonexistent/chromium', delivery: { retryDelaysSeconds: [1, 1] } });
     receiver = await startWebhookReceiver();
     a = await createCompany(stack.sql, 'Webhooks A');
     b = await createCompany(stack.sql, 'Webhooks B');
-    t = {
-      adminA: stack.tokenFor({ id: a.admin, companyId: a.id }),
-      supervisorA: stack.tokenFor({ id: a.supervisor, companyId: a.id }),
-      userA: stack.tokenFor({ id: a.user, companyId: a.id }),
-      adminB: stack.tokenFor({ id: b.admin, companyId: b.id }),
-    };
+    t = profileTokens(stack, a, b);
   }, 120_000);
 
   afterAll(async () => {
     await receiver?.close();
-    await stack?.stop();
   });
 
   const call = (token: string, path: string, method = 'GET', body?: unknown) =>

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createCampaign, createWebhookEvent, csvFile, refusedPaths, runCsvReport } from '../setup/fixtures-billing';
-import { startStack, type Stack } from '../setup/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCampaign, createCompany, createWebhookEvent } from '../setup/rows';
+import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
 
 const HEADER = 'Tipo de evento;Status HTTP;Campanha;Número do contato;ID da requisição;Data/hora;Tentativas de retry';
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
 
 describe('webhook_events through the HTTP API', () => {
-  let stack: Stack;
-  let sp: CompanyFixture;
-  let manaus: CompanyFixture;
-  let spToken: string;
-  let manausToken: string;
+  const stack = useStack();
+  const sp = useCompany(stack, 'Loja São Paulo');
+  const manaus = useCompany(stack, 'Loja Manaus', 'America/Manaus');
   let blackFriday: number;
   let promo: number;
   let otherCampaign: number;
@@ -25,13 +22,8 @@ describe('webhook_events through the HTTP API', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack();
     const { sql } = stack;
-    sp = await createCompany(sql, 'Loja São Paulo');
-    manaus = await createCompany(sql, 'Loja Manaus', 'America/Manaus');
     const other = await createCompany(sql, 'OUTRA-EMPRESA');
-    spToken = stack.tokenFor({ id: sp.admin, companyId: sp.id });
-    manausToken = stack.tokenFor({ id: manaus.admin, companyId: manaus.id });
     blackFriday = await createCampaign(sql, sp.id, 'Black Friday');
     promo = await createCampaign(sql, sp.id, '=Promo');
     otherCampaign = await createCampaign(sql, other.id, 'OUTRA-EMPRESA campanha');
@@ -65,13 +57,11 @@ describe('webhook_events through the HTTP API', () => {
     }
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
-  const rows = async (filters: Record<string, unknown>, token = spToken) =>
-    (await runCsvReport(stack, token, 'webhook_events', filters)).bytes.toString('utf8');
+  const rows = async (filters: Record<string, unknown>, token = sp.token) =>
+    (await new ReportsApi(stack, token).run('webhook_events', filters)).bytes.toString('utf8');
 
   it('when a month is asked with no other filter, then the file holds exactly its events in time order, cell by cell', async () => {
-    const { report, bytes } = await runCsvReport(stack, spToken, 'webhook_events', OCTOBER);
+    const { report, bytes } = await new ReportsApi(stack, sp.token).run('webhook_events', OCTOBER);
     expect(bytes.toString('utf8')).toBe(csvFile(HEADER, [row.first, row.failed, row.sameInstant, row.redirect, row.last]));
     expect(report).toMatchObject({ rowCount: 5, fileName: 'eventos-webhooks_2026-10-01_2026-10-31.csv' });
     expect(bytes.toString('utf8')).not.toContain('OUTRA-EMPRESA');
@@ -105,7 +95,7 @@ describe('webhook_events through the HTTP API', () => {
   });
 
   it('when the company is in Manaus, then days are Manaus days', async () => {
-    expect(await rows({ from: '2026-10-01', to: '2026-10-01' }, manausToken)).toBe(csvFile(HEADER, [
+    expect(await rows({ from: '2026-10-01', to: '2026-10-01' }, manaus.token)).toBe(csvFile(HEADER, [
       'message.sent;201;;;m-first;01/10/2026 00:00:00;0',
       'message.sent;201;;;m-last;01/10/2026 23:59:59;0',
     ]));
@@ -128,12 +118,12 @@ describe('webhook_events through the HTTP API', () => {
     ['a campaign id that is not a number', { ...OCTOBER, campaignIds: ['1'] }, ['filters.campaignIds.0']],
     ['an unknown filter', { ...OCTOBER, status: 'success' }, ['filters.status']],
   ])('when the filters have %s, then 400 names %s', async (_what, filters, paths) => {
-    expect(await refusedPaths(stack, spToken, 'webhook_events', filters)).toEqual(paths);
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('webhook_events', filters)).toEqual(paths);
   });
 
   it("when another company's campaign id is given, then 400 names its position", async () => {
-    expect(await refusedPaths(stack, spToken, 'webhook_events', { ...OCTOBER, campaignIds: [blackFriday, otherCampaign] }))
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('webhook_events', { ...OCTOBER, campaignIds: [blackFriday, otherCampaign] }))
       .toEqual(['filters.campaignIds.1']);
-    expect(await refusedPaths(stack, spToken, 'webhook_events', { ...OCTOBER, campaignIds: [999_999] })).toEqual(['filters.campaignIds.0']);
+    expect(await new ReportsApi(stack, sp.token).refusedPaths('webhook_events', { ...OCTOBER, campaignIds: [999_999] })).toEqual(['filters.campaignIds.0']);
   });
 });

@@ -1,37 +1,30 @@
 // A workbook made on GCS storage (fake-gcs-server): the conversion reads the stored CSV back as an object
 // stream and stores its parts as objects, then composes them, like the CSV's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findReport, type CsvReport } from '../../src/reports';
-import { createCompany, type CompanyFixture } from '../setup/fixtures';
-import { createWhatsapp, runCsvReport } from '../setup/fixtures-billing';
+import { createWhatsapp } from '../setup/rows';
+import { ReportsApi, useCompany, useStack } from '../setup/reports-api';
 import { parseReportCsv } from '../setup/csv';
-import { startStack, type Stack } from '../setup/stack';
 import { expectedCell, readWorkbook, workbookDataRows } from '../setup/xlsx';
 
 describe('a workbook on GCS storage', () => {
-  let stack: Stack;
-  let company: CompanyFixture;
-  let token: string;
+  const stack = useStack({ storage: 'gcs', workbookRowsPerSheet: 2 });
+  const company = useCompany(stack, 'Loja na Nuvem');
 
   beforeAll(async () => {
-    stack = await startStack({ storage: 'gcs', workbookRowsPerSheet: 2 });
-    company = await createCompany(stack.sql, 'Loja na Nuvem');
-    token = stack.tokenFor({ id: company.admin, companyId: company.id });
     for (let i = 1; i <= 4; i++) {
       await createWhatsapp(stack.sql, company.id, { number: `551190000000${i}`, wabaId: `00${i}`, status: 'CONNECTED', activatedAt: new Date(Date.now() - i * 3_600_000).toISOString() });
     }
   }, 120_000);
 
-  afterAll(() => stack?.stop());
-
   it('when numbers is asked as xlsx, then the workbook holds the CSV cell for cell over its sheets, and only it is stored', async () => {
-    const csv = await runCsvReport(stack, token, 'numbers', { month: 'current' });
-    const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type: 'numbers', filters: { month: 'current' }, format: 'xlsx' }) });
+    const csv = await new ReportsApi(stack, company.token).run('numbers', { month: 'current' });
+    const res = await stack.api('/api/reports', { method: 'POST', token: company.token, body: JSON.stringify({ type: 'numbers', filters: { month: 'current' }, format: 'xlsx' }) });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    const done = await stack.waitForReport(id, token);
+    const done = await stack.waitForReport(id, company.token);
     expect(done.status, JSON.stringify(done.error)).toBe('READY');
-    const link = await stack.api(`/api/reports/${id}/download`, { token });
+    const link = await stack.api(`/api/reports/${id}/download`, { token: company.token });
     const bytes = Buffer.from(await (await fetch(link.headers.get('location')!)).arrayBuffer());
 
     const report = findReport('numbers') as CsvReport;

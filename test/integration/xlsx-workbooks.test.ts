@@ -2,12 +2,13 @@
 // independent reader (exceljs) and compared cell by cell — value and type — with the CSV of the same
 // request. The data is the seed generator's pt-BR demo data, plus texts that look like formulas.
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seed, type SeedSummary } from '../../dev/seed/seed';
 import { REPORTS, findReport, type CsvReport } from '../../src/reports';
+import type { ExampleTenant } from '../../src/reports/definition';
 import type { ReportStorage } from '../../src/storage/storage';
 import { parseReportCsv } from '../setup/csv';
-import { startStack, type Stack } from '../setup/stack';
+import { ReportsApi, useStack } from '../setup/reports-api';
 import { libreOfficeSheets, parseLibreOfficeCsv } from '../setup/libreoffice';
 import { expectedCell, readWorkbook, workbookDataRows } from '../setup/xlsx';
 import { WorkbookWriter } from '../../src/xlsx/workbook-writer';
@@ -54,29 +55,20 @@ function localDay(date: Date, timezone: string): string {
 }
 
 describe('XLSX workbooks through the HTTP API', () => {
-  let stack: Stack;
+  const stack = useStack({ workbookRowsPerSheet: ROWS_PER_SHEET, partBytes: PART_BYTES, wrapWorkerStorage: corruptingStorage });
   let summary: SeedSummary;
   let token: string;
-  let filtersOf: Record<string, Record<string, unknown>>;
+  let tenant: ExampleTenant;
+  /** Each type's own example of valid filters, in the seeded company. */
+  const filtersOf = (type: string) => findReport(type)!.example(tenant);
 
-  async function request(type: string, filters: Record<string, unknown>, format?: string) {
-    const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters, ...(format ? { format } : {}) }) });
-    expect(res.status, await res.clone().text()).toBe(202);
-    return (await res.json()) as { id: string; format: string };
-  }
-
-  async function download(id: string) {
-    const done = await stack.waitForReport(id, token, 120_000);
-    expect(done.status, JSON.stringify(done.error)).toBe('READY');
-    const link = await stack.api(`/api/reports/${id}/download`, { token });
-    expect(link.status).toBe(302);
-    const file = await fetch(link.headers.get('location')!);
-    expect(file.status).toBe(200);
-    return { report: done, bytes: Buffer.from(await file.arrayBuffer()), contentType: file.headers.get('content-type') };
-  }
+  const api = () => new ReportsApi(stack, token);
+  /** Asks for a report: its record as created. */
+  const request = async (type: string, filters: Record<string, unknown>, format?: string) => api().get(await api().request(type, filters, format));
+  /** A READY report's record, file and content type. */
+  const download = async (id: string) => ({ report: await api().ready(id), ...(await api().downloadFile(id)) });
 
   beforeAll(async () => {
-    stack = await startStack({ workbookRowsPerSheet: ROWS_PER_SHEET, partBytes: PART_BYTES, wrapWorkerStorage: corruptingStorage });
     summary = await seed(stack.sql, { companies: 2, messages: 6000, seed: 17, days: 45 });
     const company = summary.companies[0];
     token = stack.tokenFor({ id: company.adminUserId, companyId: company.id });
@@ -90,14 +82,13 @@ describe('XLSX workbooks through the HTTP API', () => {
                     values (${company.id}, 600, ${company.adminUserId})`;
     const to = localDay(summary.to, company.timezone);
     const from = localDay(new Date(summary.to.getTime() - 30 * 86_400_000), company.timezone);
-    filtersOf = {
-      licenses: { month: 'current' }, numbers: { month: 'current' }, login_logout: { from, to },
-      webhook_events: { from, to }, service_statistics: { from, to }, service_summary: { from, to },
-      official_messages: { from, to }, service_history: { from, to }, ticket_summary: { from, to },
+    const first = async (table: string) =>
+      (await stack.sql<{ id: number }[]>`select min(id)::int as id from ${stack.sql(table)} where company_id = ${company.id}`)[0].id;
+    tenant = {
+      from, to, user: company.userUserId,
+      queue: await first('queues'), campaign: await first('campaigns'), costCenter: await first('cost_centers'), ticket: await first('tickets'),
     };
   }, 180_000);
-
-  afterAll(() => stack?.stop());
 
   const csvTypes = REPORTS.filter((r): r is CsvReport => r.format === 'csv');
 
@@ -118,7 +109,7 @@ describe('XLSX workbooks through the HTTP API', () => {
   for (const type of csvTypes.map((r) => r.type)) {
     it(`when ${type} is asked as xlsx, then its workbook holds the CSV's rows cell for cell, typed`, async () => {
       const report = findReport(type) as CsvReport;
-      const filters = filtersOf[type];
+      const filters = filtersOf(type);
       const csvReq = await request(type, filters);
       const xlsxReq = await request(type, filters, 'xlsx');
       expect(xlsxReq.format).toBe('xlsx');
@@ -156,7 +147,7 @@ describe('XLSX workbooks through the HTTP API', () => {
   }
 
   it('when a text starts like a formula, then the CSV has the apostrophe and the workbook the text as stored', async () => {
-    const filters = filtersOf.service_history;
+    const filters = filtersOf('service_history');
     const csv = await download((await request('service_history', filters)).id);
     const xlsx = await download((await request('service_history', filters, 'xlsx')).id);
     const csvCells = parseReportCsv(csv.bytes).flat();
@@ -172,8 +163,8 @@ describe('XLSX workbooks through the HTTP API', () => {
     // text; service_statistics: durations and percents.
     for (const type of ['service_history', 'service_statistics']) {
       const report = findReport(type) as CsvReport;
-      const csv = await download((await request(type, filtersOf[type])).id);
-      const xlsx = await download((await request(type, filtersOf[type], 'xlsx')).id);
+      const csv = await download((await request(type, filtersOf(type))).id);
+      const xlsx = await download((await request(type, filtersOf(type), 'xlsx')).id);
       const [header, ...csvRows] = parseReportCsv(csv.bytes);
       const sheets = await libreOfficeSheets(xlsx.bytes);
       expect(sheets.length).toBe(Math.max(1, Math.ceil(csvRows.length / ROWS_PER_SHEET)));
@@ -201,7 +192,7 @@ describe('XLSX workbooks through the HTTP API', () => {
 
   it('when storing a workbook part fails mid-file, then the retried conversion gives byte for byte the uninterrupted workbook', async () => {
     failSecondPartOnce = true;
-    const { id } = await request('service_history', filtersOf.service_history, 'xlsx');
+    const { id } = await request('service_history', filtersOf('service_history'), 'xlsx');
     const xlsx = await download(id);
     expect(failSecondPartOnce, 'the failure was injected').toBe(false);
     expect(xlsx.bytes.length).toBeGreaterThan(2 * PART_BYTES);
@@ -220,8 +211,8 @@ describe('XLSX workbooks through the HTTP API', () => {
   }, 240_000);
 
   it('when the same request is made twice, then the two workbooks are byte for byte the same', async () => {
-    const first = await download((await request('official_messages', filtersOf.official_messages, 'xlsx')).id);
-    const second = await download((await request('official_messages', filtersOf.official_messages, 'xlsx')).id);
+    const first = await download((await request('official_messages', filtersOf('official_messages'), 'xlsx')).id);
+    const second = await download((await request('official_messages', filtersOf('official_messages'), 'xlsx')).id);
     expect(first.bytes.equals(second.bytes)).toBe(true);
   });
 

@@ -2,10 +2,10 @@
 // file that shows another company's row shows its marker (names, bodies, WABA, e-mails in lower case).
 import type { ExampleTenant } from '../../src/reports/definition';
 import type { Sql } from '../../src/db/connection';
-import { createCompany, createContact, createQueue, createTag, createTicket, type CompanyFixture } from './fixtures';
-import { createAccessLog, createWebhookEvent, createWhatsapp } from './fixtures-billing';
-import { createCampaignNamed, createCostCenter, createMessage, createOfficialMessage } from './fixtures-messages';
-import { createServiceTracking } from './fixtures-trackings';
+import {
+  createAccessLog, createCampaign, createCompany, createContact, createCostCenter, createMessage, createOfficialMessage, createQueue, createTag,
+  createTicket, createTracking, createWebhookEvent, createWhatsapp, type CompanyFixture,
+} from './rows';
 
 export interface MarkedTenant {
   company: CompanyFixture;
@@ -28,20 +28,20 @@ export async function createMarkedTenant(sql: Sql, marker: string, phone: string
   const tag = await createTag(sql, company.id, `Tag ${marker}`);
   const contact = await createContact(sql, company.id, `Contato ${marker}`, phone, `contato.${marker.toLowerCase()}@exemplo.com.br`);
   const whatsapp = await createWhatsapp(sql, company.id, { number: phone, wabaId: `waba-${marker}`, activatedAt: '2026-01-01T00:00:00Z' });
-  const campaign = await createCampaignNamed(sql, company.id, `Campanha ${marker}`);
+  const campaign = await createCampaign(sql, company.id, `Campanha ${marker}`);
   const costCenter = await createCostCenter(sql, company.id, `Centro ${marker}`);
   const ticket = await createTicket(sql, company.id, {
     contactId: contact, whatsappId: whatsapp, createdAt: '2026-10-10T12:00:00Z', queueId: queue, userId: company.user,
     status: 'open', contract: `Contrato ${marker}`, lastMessage: `Última ${marker}`, tagIds: [tag],
   });
-  const tracking = await createServiceTracking(sql, company.id, {
+  const tracking = await createTracking(sql, company.id, {
     ticketId: ticket, whatsappId: whatsapp, createdAt: '2026-10-10T12:00:00Z', queueId: queue, userId: company.user,
     queuedAt: '2026-10-10T12:00:00Z', startedAt: '2026-10-10T12:01:00Z', finishedAt: '2026-10-10T12:30:00Z',
   });
   await createMessage(sql, company.id, { ticketId: ticket, trackingId: tracking, contactId: contact, createdAt: '2026-10-10T12:00:30Z', body: `Olá, aqui é ${marker}` });
   await createMessage(sql, company.id, {
     ticketId: ticket, trackingId: tracking, contactId: contact, createdAt: '2026-10-10T12:02:00Z', body: `Resposta ${marker}`,
-    fromMe: true, userId: company.user,
+    from: { operator: company.user },
   });
   await createOfficialMessage(sql, company.id, {
     wamid: `wamid.${marker}`, whatsappId: whatsapp, contactNumber: phone, sentAt: '2026-10-10T12:00:00Z', messageType: 'hsm',

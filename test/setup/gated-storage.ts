@@ -2,9 +2,9 @@
 // slow them down (a long export to cancel mid-run). Reads and deletes pass straight through.
 import { partKey } from '../../src/storage/keys';
 import type { ReportStorage } from '../../src/storage/storage';
+import { ForwardingStorage } from './forwarding-storage';
 
-export class GatedStorage implements ReportStorage {
-  readonly kind: ReportStorage['kind'];
+export class GatedStorage extends ForwardingStorage {
   /** Parts and files written so far. */
   writes = 0;
   /** Keys whose write is waiting at the closed gate right now. */
@@ -14,11 +14,11 @@ export class GatedStorage implements ReportStorage {
 
   /** `holds`: which writes the gate applies to (all by default), e.g. those of one company's reports. */
   constructor(
-    private readonly inner: ReportStorage,
+    inner: ReportStorage,
     private readonly delayMs = 0,
     private readonly holds: (key: string) => boolean | Promise<boolean> = () => true,
   ) {
-    this.kind = inner.kind;
+    super(inner);
   }
 
   /** From now on every write waits until `openGate()`. */
@@ -30,34 +30,27 @@ export class GatedStorage implements ReportStorage {
     this.release();
   }
 
-  async put(key: string, data: Buffer, contentType?: string): Promise<void> {
+  override async put(key: string, data: Buffer, contentType?: string): Promise<void> {
     await this.pass(key);
     await this.inner.put(key, data, contentType);
     this.writes += 1;
   }
 
-  async putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void> {
+  override async putPart(prefix: string, index: number, offset: number, data: Buffer, contentType: string): Promise<void> {
     await this.pass(partKey(prefix, index));
     await this.inner.putPart(prefix, index, offset, data, contentType);
     this.writes += 1;
   }
 
-  async joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string): Promise<{ sizeBytes: number }> {
+  override async joinParts(prefix: string, count: number, bytes: number, destination: string, contentType: string): Promise<{ sizeBytes: number }> {
     await this.pass(destination);
     return this.inner.joinParts(prefix, count, bytes, destination, contentType);
   }
 
-  async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
+  override async compose(sources: string[], destination: string, contentType: string): Promise<{ sizeBytes: number }> {
     await this.pass(destination);
     return this.inner.compose(sources, destination, contentType);
   }
-
-  size(key: string) { return this.inner.size(key); }
-  read(key: string) { return this.inner.read(key); }
-  readStream(key: string) { return this.inner.readStream(key); }
-  delete(key: string) { return this.inner.delete(key); }
-  deletePrefix(prefix: string) { return this.inner.deletePrefix(prefix); }
-  signedUrl(key: string, expiresAt: Date, downloadName: string) { return this.inner.signedUrl(key, expiresAt, downloadName); }
 
   private async pass(key: string): Promise<void> {
     if (!(await this.holds(key))) return;

@@ -19,6 +19,7 @@ import { ReportWorkflows } from '../../src/temporal/client';
 import { ensureRetentionSchedule } from '../../src/temporal/schedules';
 import { bundleWorkflows, createReportWorker } from '../../src/temporal/worker';
 import { createTestDatabase, testServices } from './services';
+import { until } from './until';
 import type { AddressRules } from '../../src/delivery/address-rules';
 import type { MailSettings } from '../../src/delivery/mail-sender';
 
@@ -190,15 +191,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl, taskQueue, retentionScheduleId, sql: db.sql, storage, workflows, jwtSecret, api, startApiProcess,
     events,
     tokenFor: (user, ttlSeconds) => signToken(jwtSecret, user, ttlSeconds),
-    async waitForReport(id, token, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const res = await api(`/api/reports/${id}`, { token });
-        const body = (await res.json()) as Record<string, any>;
-        if (body.status !== 'PROCESSING') return body;
-        if (Date.now() > deadline) throw new Error(`report ${id} still PROCESSING after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    waitForReport(id, token, timeoutMs = 60_000) {
+      return until(`report ${id} to leave PROCESSING`, async () => {
+        const body = (await (await api(`/api/reports/${id}`, { token })).json()) as Record<string, any>;
+        return body.status !== 'PROCESSING' && body;
+      }, timeoutMs, 100);
     },
     async stop() {
       await Promise.all([...apiProcesses].map((p) => p.stop()));

@@ -1,70 +1,7 @@
-// Builders for the tracking reports (service_statistics, service_summary), and the one scenario both
-// test files count by hand: every kind of tracking the definitions in reports.md treat differently.
-import { expect } from 'vitest';
+// The one scenario the tracking reports' tests (service_statistics, service_summary) count by hand: every
+// kind of tracking the definitions in reports.md treat differently.
 import type { Sql } from '../../src/db/connection';
-import { createCompany, createContact, createQueue, createTicket, createUser, type CompanyFixture } from './fixtures';
-import type { Stack } from './stack';
-
-export interface TrackingInput {
-  ticketId: number;
-  whatsappId: number;
-  createdAt: string;
-  queueId?: number | null;
-  userId?: number | null;
-  queuedAt?: string | null;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-}
-
-export async function createServiceTracking(sql: Sql, companyId: number, t: TrackingInput): Promise<number> {
-  const [{ id }] = await sql<{ id: number }[]>`
-    insert into ticket_trackings (company_id, ticket_id, user_id, queue_id, whatsapp_id, created_at, queued_at, started_at, finished_at)
-    values (${companyId}, ${t.ticketId}, ${t.userId ?? null}, ${t.queueId ?? null}, ${t.whatsappId}, ${t.createdAt},
-            ${t.queuedAt ?? null}, ${t.startedAt ?? null}, ${t.finishedAt ?? null})
-    returning id`;
-  return id;
-}
-
-/** Who wrote a message: the customer, an operator (from_me with user_id), or the platform (from_me, no user). */
-export type Sender = 'customer' | 'system' | { operator: number };
-
-export async function createTrackingMessage(
-  sql: Sql, companyId: number,
-  m: { ticketId: number; trackingId: number | null; contactId: number; from: Sender; createdAt: string; body?: string },
-): Promise<void> {
-  const fromMe = m.from !== 'customer';
-  const userId = typeof m.from === 'object' ? m.from.operator : null;
-  await sql`
-    insert into messages (company_id, ticket_id, tracking_id, contact_id, user_id, from_me, body, created_at)
-    values (${companyId}, ${m.ticketId}, ${m.trackingId}, ${m.contactId}, ${userId}, ${fromMe}, ${m.body ?? 'mensagem'}, ${m.createdAt})`;
-}
-
-/** POST → READY → download: the file's text (BOM included) and the finished record. */
-export async function runCsvReport(stack: Stack, token: string, type: string, filters: Record<string, unknown>) {
-  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters }) });
-  expect(res.status).toBe(202);
-  const { id } = (await res.json()) as { id: string };
-  const done = await stack.waitForReport(id, token);
-  expect(done.status).toBe('READY');
-  const download = await stack.api(`/api/reports/${id}/download`, { token });
-  expect(download.status).toBe(302);
-  const file = await fetch(download.headers.get('location')!);
-  expect(file.status).toBe(200);
-  return { report: done, text: Buffer.from(await file.arrayBuffer()).toString('utf8') };
-}
-
-/** POST a request that must be refused: the paths the 400 names. */
-export async function refusedPaths(stack: Stack, token: string, type: string, filters: unknown): Promise<string[]> {
-  const res = await stack.api('/api/reports', { method: 'POST', token, body: JSON.stringify({ type, filters }) });
-  expect(res.status).toBe(400);
-  const problem = (await res.json()) as { errors: { path: string; message: string }[] };
-  // Each message names its field (`statuses`, `queueIds`, ...), as the path does after `filters.`.
-  for (const e of problem.errors) expect(e.message).toContain(e.path.split('.')[1] ?? e.path);
-  return problem.errors.map((e) => e.path);
-}
-
-/** A CSV file as the tests expect it: BOM, header, CRLF after every row. */
-export const csvText = (header: string, rows: string[]) => '\uFEFF' + [header, ...rows].map((r) => r + '\r\n').join('');
+import { createCompany, createContact, createMessage, createQueue, createTicket, createTracking, createUser, type CompanyFixture, type Sender, type TrackingInput } from './rows';
 
 export interface ServiceScenario {
   sp: CompanyFixture;
@@ -114,9 +51,9 @@ export async function arrangeServiceScenario(sql: Sql): Promise<ServiceScenario>
     createTicket(sql, sp.id, { contactId: maria, whatsappId: w, createdAt: '2026-09-30T12:00:00Z', status });
   const [a, b, c, d, e, f] = [await ticket('closed'), await ticket('open'), await ticket('pending'),
     await ticket('paused'), await ticket('open'), await ticket('pending')];
-  const track = (t: Omit<TrackingInput, 'whatsappId'>) => createServiceTracking(sql, sp.id, { ...t, whatsappId: w });
+  const track = (t: Omit<TrackingInput, 'whatsappId'>) => createTracking(sql, sp.id, { ...t, whatsappId: w });
   const say = (ticketId: number, trackingId: number | null, from: Sender, createdAt: string) =>
-    createTrackingMessage(sql, sp.id, { ticketId, trackingId, contactId: maria, from, createdAt });
+    createMessage(sql, sp.id, { ticketId, trackingId, contactId: maria, from, createdAt });
 
   const t1 = await track({ ticketId: a, createdAt: '2026-10-01T03:00:00Z', queueId: suporte, userId: ana,
     queuedAt: '2026-10-01T03:00:00Z', startedAt: '2026-10-01T03:02:00Z', finishedAt: '2026-10-01T03:30:00Z' });
@@ -160,12 +97,12 @@ export async function arrangeServiceScenario(sql: Sql): Promise<ServiceScenario>
   const otherOperator = await createUser(sql, other.id, 'OUTRA-EMPRESA operador', 'user');
   const otherContact = await createContact(sql, other.id, 'OUTRA-EMPRESA contato', '5511911112222');
   const otherTicket = await createTicket(sql, other.id, { contactId: otherContact, whatsappId: other.whatsapp, createdAt: '2026-10-01T12:00:00Z' });
-  const otherTracking = await createServiceTracking(sql, other.id, {
+  const otherTracking = await createTracking(sql, other.id, {
     ticketId: otherTicket, whatsappId: other.whatsapp, createdAt: '2026-10-01T12:00:00Z', queueId: otherQueue, userId: otherOperator,
     queuedAt: '2026-10-01T12:00:00Z', startedAt: '2026-10-01T12:00:01Z', finishedAt: '2026-10-01T12:00:02Z',
   });
   for (const from of ['customer', { operator: otherOperator }] as const) {
-    await createTrackingMessage(sql, other.id, {
+    await createMessage(sql, other.id, {
       ticketId: otherTicket, trackingId: otherTracking, contactId: otherContact, from, createdAt: '2026-10-01T12:00:01Z', body: 'OUTRA-EMPRESA',
     });
   }
@@ -180,9 +117,9 @@ async function arrangeManaus(sql: Sql, m: CompanyFixture): Promise<void> {
   const ticket = (status: 'open' | 'pending' | 'closed') =>
     createTicket(sql, m.id, { contactId: contact, whatsappId: m.whatsapp, createdAt: '2026-09-30T12:00:00Z', status });
   const [g, h, i, j] = [await ticket('open'), await ticket('closed'), await ticket('pending'), await ticket('open')];
-  const track = (t: Omit<TrackingInput, 'whatsappId'>) => createServiceTracking(sql, m.id, { ...t, whatsappId: m.whatsapp });
+  const track = (t: Omit<TrackingInput, 'whatsappId'>) => createTracking(sql, m.id, { ...t, whatsappId: m.whatsapp });
   const say = (ticketId: number, trackingId: number, from: Sender, createdAt: string) =>
-    createTrackingMessage(sql, m.id, { ticketId, trackingId, contactId: contact, from, createdAt });
+    createMessage(sql, m.id, { ticketId, trackingId, contactId: contact, from, createdAt });
 
   const m1 = await track({ ticketId: g, createdAt: '2026-10-01T04:00:00Z', queueId: atendimento, userId: m.user,
     queuedAt: '2026-10-01T04:00:00Z', startedAt: '2026-10-01T04:01:00Z', finishedAt: '2026-10-01T04:11:00Z' });
@@ -197,3 +134,19 @@ async function arrangeManaus(sql: Sql, m: CompanyFixture): Promise<void> {
     await say(j, outside, { operator: m.user }, '2026-10-01T12:00:01Z');
   }
 }
+
+/** Every optional filter set: statuses drop T6 (pending), queueIds drop T5 (no queue), userIds drop T3 (bruno); T4 fails two. */
+export const everyFilter = (s: ServiceScenario) => ({
+  from: '2026-10-01', to: '2026-10-03', statuses: ['closed', 'open', 'paused'],
+  queueIds: [s.queues.suporte, s.queues.financeiro], userIds: [s.operators.ana, s.operators.carlos],
+});
+
+/** Requests both tracking reports refuse, and the path each refusal names. */
+export const SERVICE_FILTER_REFUSALS: [what: string, filters: Record<string, unknown>, path: string][] = [
+  ['from is missing', { to: '2026-10-03' }, 'filters.from'],
+  ['to is missing', { from: '2026-10-01' }, 'filters.to'],
+  ['from is after to', { from: '2026-10-04', to: '2026-10-03' }, 'filters.from'],
+  ['the range has 32 days', { from: '2026-10-01', to: '2026-11-01' }, 'filters.to'],
+  ['a status is unknown', { from: '2026-10-01', to: '2026-10-03', statuses: ['lost'] }, 'filters.statuses.0'],
+  ['a filter is unknown', { from: '2026-10-01', to: '2026-10-03', color: 'red' }, 'filters.color'],
+];
