@@ -147,7 +147,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId };
       if (query.kind === 'keyset' && query.split !== undefined) {
         await exportInRanges(run, query, params, {
-          parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS,
+          parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS, partBytes,
           aheadBytes: deps.aheadBytes ?? Math.max(2 * partBytes, 4 * 1024 * 1024),
         });
       } else {

@@ -36,6 +36,8 @@ const RANGES_PER_COPY = 4;
 
 export interface RangeOptions {
   parallel: number;
+  /** The size of a stored part: the writer takes a range's output in pieces about this big. */
+  partBytes: number;
   maxRows: number;
   /** Bytes a range read ahead may hold before it gives up its COPY. */
   aheadBytes: number;
@@ -72,7 +74,7 @@ export async function exportInRanges(run: ExportRun, query: KeysetQuery, params:
       }
       // COPY's rows become report rows (CRLF) here, in order, straight into the part being filled.
       const splitter = new CopyRowSplitter(false);
-      for (let chunk = await r.take(); chunk; chunk = await r.take()) {
+      for (let chunk = await r.take(o.partBytes); chunk; chunk = await r.take(o.partBytes)) {
         const lines = splitter.push(chunk);
         if (lines.length) sink.append(lines);
         if (sink.full) await sink.store(null);
@@ -195,13 +197,19 @@ class RangeRead {
     return this.queued > this.aheadBytes;
   }
 
-  /** All that arrived since the last take, in one buffer; null once the range is whole; throws what the read failed with. */
-  async take(): Promise<Buffer | null> {
+  /**
+   * What arrived since the last take, in one buffer, whole chunks up to about `limit` bytes (a part fills
+   * from them); null once the range is whole; throws what the read failed with.
+   */
+  async take(limit: number): Promise<Buffer | null> {
     for (;;) {
       if (this.chunks.length) {
-        const taken = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.queued);
-        this.chunks = [];
-        this.queued = 0;
+        let n = 0;
+        let bytes = 0;
+        while (n < this.chunks.length && (n === 0 || bytes < limit)) bytes += this.chunks[n++].length;
+        const taken = n === 1 ? this.chunks[0] : Buffer.concat(this.chunks.slice(0, n), bytes);
+        this.chunks = this.chunks.slice(n);
+        this.queued -= bytes;
         this.wakeReader?.();
         return taken;
       }

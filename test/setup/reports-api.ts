@@ -146,6 +146,18 @@ export function profileTokens(stack: Stack, a: CompanyFixture, b: CompanyFixture
 export const csvFile = (header: string, rows: string[]) => '\uFEFF' + [header, ...rows].map((r) => r + '\r\n').join('');
 
 /**
+ * A finished CSV whose every byte the test knows: the file is exactly `expected`, the record says its size,
+ * name and full progress, and nothing of the other company (`OUTRA-EMPRESA`) is in it.
+ */
+export function expectWholeCsv(report: Report, bytes: Buffer, expected: string, fileName: string, rows: number): void {
+  expect(bytes.toString('utf8')).toBe(expected);
+  expect(report).toMatchObject({
+    rowCount: rows, sizeBytes: bytes.length, fileName, format: 'csv', progress: { rows, totalRows: rows, percent: 100 }, error: null,
+  });
+  expect(bytes.toString('utf8')).not.toContain('OUTRA-EMPRESA');
+}
+
+/**
  * A stack for the enclosing describe: started before its tests, stopped after. What it returns stands for
  * the stack (and is usable from the tests and hooks on).
  */
