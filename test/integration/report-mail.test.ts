@@ -28,7 +28,7 @@ describe('schedule mails', () => {
       // A storage that can be made to refuse writes: the report then ends in ERROR.
       wrapWorkerStorage: (inner) => new Proxy(inner, {
         get(target, prop) {
-          if (storageFails && (prop === 'put' || prop === 'compose')) return async () => { throw new Error('disco cheio'); };
+          if (storageFails && ['put', 'compose', 'putPart', 'joinParts'].includes(prop as string)) return async () => { throw new Error('disco cheio'); };
           const value = Reflect.get(target, prop) as unknown;
           return typeof value === 'function' ? value.bind(target) : value;
         },
