@@ -2,11 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { monthLabel } from '../../src/reports/month';
 import { type CompanyFixture, createCompany, createQueue, createUser } from '../setup/rows';
 import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
-import { formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
+import { MANAUS, SP, formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
 
 const HEADER = 'ID do usuário;Nome;Email;Perfil;Data de criação;Filas atribuídas';
-const SP = 'America/Sao_Paulo';
-const MANAUS = 'America/Manaus';
 
 describe('licenses through the HTTP API', () => {
   const stack = useStack();

@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCompany, createWhatsapp } from '../setup/rows';
 import { csvFile, ReportsApi, useCompany, useStack } from '../setup/reports-api';
-import { formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
+import { MANAUS, SP, formatZoned, plusSeconds, zonedMonthLabel, zonedMonthStart } from '../setup/zones';
 
 const HEADER = 'Número de telefone;WABA;Data de ativação;Status atual';
-const SP = 'America/Sao_Paulo';
-const MANAUS = 'America/Manaus';
 
 describe('numbers through the HTTP API', () => {
   const stack = useStack();

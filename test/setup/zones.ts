@@ -37,3 +37,7 @@ export function formatZoned(at: Date, timeZone: string): string {
 }
 
 export const plusSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000);
+
+/** The two zones the tests' companies live in: São Paulo (UTC-3, no DST since 2019) and Manaus (UTC-4). */
+export const SP = 'America/Sao_Paulo';
+export const MANAUS = 'America/Manaus';
