@@ -198,10 +198,9 @@ function assertScoped(query: ReportQuery): void {
 /** The statement to COPY: one page of a keyset query after `cursor`, or the whole query. */
 export function buildCopySql(query: ReportQuery, q: QueryParams, cursor: string[] | null): string {
   assertScoped(query);
-  const prelude = tenantPrelude(q);
   if (query.kind === 'whole') {
     const ctes = (query.ctes ?? []).map(([name, body]) => `,\n${name} as (${body})`).join('');
-    return `${prelude}${ctes}\n${query.sql}`;
+    return `${tenantPrelude(q)}${ctes}\n${query.sql}`;
   }
   const where = [...query.where];
   if (cursor) {
@@ -209,11 +208,7 @@ export function buildCopySql(query: ReportQuery, q: QueryParams, cursor: string[
     where.push(`(${query.key.map((k) => k.expr).join(', ')}) > (${bounds.join(', ')})`);
   }
   const keyText = `concat_ws('|', ${query.key.map((k) => k.expr).join(', ')})`;
-  return `${prelude}
-select ${[...query.select, keyText].join(',\n  ')}
-from ${query.from}
-${where.length ? `where ${where.join('\n  and ')}` : ''}
-order by ${query.key.map((k) => k.expr).join(', ')}`;
+  return keysetStatement(query, q, [...query.select, keyText], where);
 }
 
 /**
@@ -225,11 +220,15 @@ export function buildRangeCopySql(query: KeysetQuery, q: QueryParams): string {
   assertScoped(query);
   const first = query.key[0];
   if (!query.split || first?.type !== 'bigint') throw new Error('a split keyset query needs a bigint first key');
-  const where = [...query.where, q.inRange(first.expr)];
+  return keysetStatement(query, q, query.select, [...query.where, q.inRange(first.expr)]);
+}
+
+/** A keyset query's statement: these columns of its rows that meet these conditions, in key order. */
+function keysetStatement(query: KeysetQuery, q: QueryParams, select: string[], where: string[]): string {
   return `${tenantPrelude(q)}
-select ${query.select.join(',\n  ')}
+select ${select.join(',\n  ')}
 from ${query.from}
-where ${where.join('\n  and ')}
+${where.length ? `where ${where.join('\n  and ')}` : ''}
 order by ${query.key.map((k) => k.expr).join(', ')}`;
 }
 
