@@ -119,6 +119,7 @@ async function readRange(run: ExportRun, copySql: string, params: QueryParams, r
     await runQuery(() =>
       transaction(run.sql, 'isolation level repeatable read read only', async (tx) => {
         await scopeTransaction(tx, params);
+        if (r.stopped) throw STOPPED;
         const stream = await copyOut(tx, `copy (${copySql}) to stdout with (format csv, delimiter ';')`, (cancel) => {
           tracked.onStart(cancel);
           r.cancel = cancel;

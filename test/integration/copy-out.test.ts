@@ -24,4 +24,50 @@ describe('copyOut', () => {
     expect(committed.one).toBe(1);
     expect(committed.bytes).toBeGreaterThan(5000 * 2000);
   });
+
+  // The server sends the COPY's start, its first row and its error in one packet: postgres.js has destroyed
+  // the stream with the error before the caller holds it. Unheard, that 'error' event ended the process.
+  it('when the COPY fails right after it starts, then the caller reads the error and the process goes on', async () => {
+    const uncaught: unknown[] = [];
+    const note = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', note);
+    try {
+      const failing = db.sql.begin(async (tx) => {
+        const stream = await copyOut(tx, `copy (select 1 / (2 - g) from generate_series(1, 3) g) to stdout with (format csv)`);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk);
+        return chunks;
+      });
+      await expect(failing).rejects.toMatchObject({ code: '22012' }); // division by zero
+      await sleep(50);
+      expect(uncaught).toEqual([]);
+      const [{ one }] = await db.sql`select 1 as one`;
+      expect(one).toBe(1);
+    } finally {
+      process.off('uncaughtException', note);
+    }
+  });
+
+  it('when the COPY is cancelled as soon as it is sent, then its error is the caller\'s to read, never an uncaught one', async () => {
+    const uncaught: unknown[] = [];
+    const note = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', note);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const cancelled = db.sql.begin(async (tx) => {
+          const stream = await copyOut(tx, `copy (select g from generate_series(1, 200000) g) to stdout with (format csv)`, (cancel) => cancel());
+          let bytes = 0;
+          for await (const chunk of stream) bytes += chunk.length;
+          return bytes;
+        });
+        // Cancelled before its first row or during its rows, or (a cancel can arrive late) not at all.
+        await cancelled.catch((err: { code?: string }) => expect(err.code).toBe('57014'));
+      }
+      await sleep(50);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', note);
+    }
+  });
 });
+
