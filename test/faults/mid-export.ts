@@ -68,9 +68,18 @@ export function resumption(h: FaultHarness, id: string) {
   const stored = (attempt: number) => lines.filter((l) => l.msg === 'export part stored' && l.attempt === attempt);
   const first = attempts[0];
   const lastStoredByFirst = stored(first).at(-1) as { part: number; rows: number } | undefined;
-  const resumed = lines.find((l) => l.msg === 'export resumed') as { from: string; parts: number; rows: number; attempt: number } | undefined;
   const finished = lines.find((l) => l.msg === 'export finished') as { rowsRead: number; rows: number; attempt: number; worker: string } | undefined;
-  return { lines, attempts, lastStoredByFirst, resumed, finished };
+  // Where the attempt that finished started (a fault may fail more than one attempt: each resumes further).
+  const resumes = lines.filter((l) => l.msg === 'export resumed') as unknown as { from: string; parts: number; rows: number; attempt: number }[];
+  const resumed = resumes.find((l) => l.attempt === finished?.attempt) ?? resumes[0];
+  /** One line per event of the export, for an assertion's message. */
+  const story = () => h.workers
+    .flatMap((w) => w.logs
+      .filter((l) => (l.reportId === id || l.workflowId === `report-${id}`) && l.msg !== 'export part stored' && l.msg !== 'Activity started')
+      .map((l) => `${l.time} ${w.name} #${String(l.attempt)} ${l.msg}${l.error ? ` ${JSON.stringify(l.error)}` : ''}`))
+    .sort()
+    .join('\n');
+  return { lines, attempts, lastStoredByFirst, resumed, finished, story };
 }
 
 export { BIG_REPORT };

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLeftAfter, markChromiumLaunchedHere } from '../setup/chromium-processes';
-import { exitOf, sleep, startFaultHarness, type FaultHarness, type WorkerProcess } from '../setup/fault-harness';
+import { describeWorker, exitOf, sleep, startFaultHarness, type FaultHarness, type WorkerProcess } from '../setup/fault-harness';
 import { PART_BYTES, cleanRun, expectSameFile, freezeMidExport, resumption, type CleanRun } from './mid-export';
 
 // Workers inherit this process's mark, and so do the browsers they launch.
@@ -66,7 +66,7 @@ describe('fault: worker killed mid-export', () => {
     const termAt = Date.now();
     worker.signal('SIGTERM');
     worker.signal('SIGCONT');
-    expect(await exitOf(worker)).toEqual({ code: 0, signal: null });
+    expect(await exitOf(worker), describeWorker(worker)).toEqual({ code: 0, signal: null });
     const exitMs = Date.now() - termAt;
 
     await expectSameFile(h, id, clean);

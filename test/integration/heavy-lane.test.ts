@@ -43,7 +43,10 @@ describe('heavy exports on their own task queue', () => {
 
   /** The task queue each activity of the report's run was scheduled on, by activity name. */
   async function scheduledQueues(reportId: string): Promise<[string, string][]> {
-    const history = await stack.workflows.client.workflow.getHandle(`report-${reportId}`).fetchHistory();
+    const handle = stack.workflows.client.workflow.getHandle(`report-${reportId}`);
+    // READY is written by markReportReady; the run schedules its deliveries after it, so wait for its end.
+    await handle.result();
+    const history = await handle.fetchHistory();
     return (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)
       .filter((a) => a != null)
