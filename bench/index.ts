@@ -29,7 +29,7 @@ import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { findTool } from '../dev/tools';
 import { findReport, type CsvReport } from '../src/reports';
 import { saveBusinessHours } from '../src/reports/business-hours';
-import { buildCountSql, QueryParams, type KeysetQuery } from '../src/reports/query';
+import { buildRangePlanSql, QueryParams, scopeTransaction, type KeysetQuery } from '../src/reports/query';
 import { LocalStorage } from '../src/storage/local';
 import { ApiClient } from './api-client';
 import { workbookBench } from './xlsx';
@@ -309,11 +309,12 @@ async function countRows(db: SeededDatabase, timezone: string, filters: Record<s
   const report = findReport(HISTORY_TYPE) as CsvReport;
   const q = new QueryParams({ companyId: db.companyId, timezone, requestedAt: new Date() });
   const query = report.query(report.filters.parse(filters), q) as KeysetQuery;
-  const countSql = buildCountSql(query, q);
+  // The total of the export's own range plan (its statement reads planned values: a COPY's only).
+  const planSql = buildRangePlanSql(query, q, { minRows: 1, maxRows: Number.MAX_SAFE_INTEGER, spread: 1 });
   return db.sql.begin(async (tx) => {
-    for (const [name, value] of q.settings) await tx`select set_config(${name}, ${value}, true)`;
-    const [{ n }] = await tx.unsafe<{ n: number }[]>(countSql);
-    return n;
+    await scopeTransaction(tx, q);
+    const [{ total }] = await tx.unsafe<{ total: string }[]>(planSql);
+    return Number(total);
   });
 }
 

@@ -42,6 +42,7 @@ export interface KeysetQuery {
 export const FULL_RANGE = { low: '-9223372036854775808', high: '9223372036854775807' } as const;
 const RANGE_LOW = 'reports.range_lo';
 const RANGE_HIGH = 'reports.range_hi';
+const NO_PARALLEL: [string, string] = ['max_parallel_workers_per_gather', '0'];
 
 /** One statement whose result is small (aggregates): read whole, in its own ORDER BY. */
 export interface WholeQuery {
@@ -97,14 +98,18 @@ export class QueryParams {
     return values.length ? [`${expr} = any(${this.value(values, type)})`] : [];
   }
 
-  /** 00:00 of a calendar day (YYYY-MM-DD) in the company's zone, as a timestamptz. */
-  dayStart(day: string): string {
-    return `(select (current_setting('${this.bind(day)}')::date)::timestamp at time zone current_setting('reports.tz'))`;
+  /**
+   * 00:00 of a calendar day (YYYY-MM-DD) in the company's zone, as a timestamptz. `planned`: read when the
+   * statement is planned (reports.planned_setting, migration 017), so the planner estimates its rows with
+   * the real day — only in a range's COPY statement, never in one that may be prepared (see assertNotPlanned).
+   */
+  dayStart(day: string, how: 'bound' | 'planned' = 'bound'): string {
+    return this.once(`(${this.read(this.bind(day), how)}::date)::timestamp at time zone ${this.read('reports.tz', how)}`, how);
   }
 
   /** 00:00 of the day after `day` in the company's zone: the exclusive end of an inclusive range. */
-  dayEnd(day: string): string {
-    return `(select (current_setting('${this.bind(day)}')::date + 1)::timestamp at time zone current_setting('reports.tz'))`;
+  dayEnd(day: string, how: 'bound' | 'planned' = 'bound'): string {
+    return this.once(`(${this.read(this.bind(day), how)}::date + 1)::timestamp at time zone ${this.read('reports.tz', how)}`, how);
   }
 
   /** A timestamp formatted as the reports show it, in the company's zone. */
@@ -120,12 +125,31 @@ export class QueryParams {
     return `${expr} > ${rangeBound(RANGE_LOW)} and ${expr} <= ${rangeBound(RANGE_HIGH)}`;
   }
 
-  /** The settings of one range: the query's own, with the range's bounds (`low` exclusive, `high` inclusive). */
+  /**
+   * The settings of one range: the query's own, with the range's bounds (`low` exclusive, `high` inclusive).
+   * A range's COPY runs beside the export's other ranges, which use the cores already: it gets no parallel
+   * workers of its own (with them the planner traded the range's index order for a parallel scan of the
+   * whole table and a sort, every range).
+   */
   forRange(low: string, high: string): QueryParams {
     const ranged = new QueryParams(this.context);
     ranged.settings.length = 0;
-    ranged.settings.push(...this.settings.filter(([name]) => name !== RANGE_LOW && name !== RANGE_HIGH), [RANGE_LOW, low], [RANGE_HIGH, high]);
+    const own = this.settings.filter(([name]) => name !== RANGE_LOW && name !== RANGE_HIGH && name !== NO_PARALLEL[0]);
+    ranged.settings.push(...own, [RANGE_LOW, low], [RANGE_HIGH, high], NO_PARALLEL);
     return ranged;
+  }
+
+  /** A setting's value, as text: read as the statement runs, or folded in when it is planned. */
+  private read(name: string, how: 'bound' | 'planned'): string {
+    return how === 'planned' ? `reports.planned_setting('${name}')` : `current_setting('${name}')`;
+  }
+
+  /**
+   * A bound expression is computed once per statement (an InitPlan, `(select …)`); a planned one is left
+   * bare, so that the planner folds it into a constant (a sub-select would hide the value from it again).
+   */
+  private once(expr: string, how: 'bound' | 'planned'): string {
+    return how === 'planned' ? `(${expr})` : `(select ${expr})`;
   }
 
   /** Keeps a value as a bound, transaction-local setting; returns the setting's name. */
@@ -137,8 +161,20 @@ export class QueryParams {
 }
 
 function rangeBound(name: string): string {
-  // A custom setting once set on a connection reads '' (not null) in its later transactions.
-  return `(select coalesce(nullif(current_setting('${name}', true), ''), '${name === RANGE_LOW ? FULL_RANGE.low : FULL_RANGE.high}')::bigint)`;
+  // Planned (migration 017): a range's rows are estimated with its real bounds. Unset, the full span (a
+  // custom setting once set on a connection reads '' in its later transactions, hence the fallback).
+  return `reports.planned_setting('${name}', '${name === RANGE_LOW ? FULL_RANGE.low : FULL_RANGE.high}')::bigint`;
+}
+
+/**
+ * A statement that postgres.js may prepare (any but a COPY) must not fold settings in when planned: a
+ * prepared statement's plan, and the value in it, would serve the next report with the same text.
+ */
+export function assertNotPlanned(statement: string): string {
+  if (statement.includes('reports.planned_setting(')) {
+    throw new Error('a statement with planned settings runs only as a COPY (never prepared): see migration 017');
+  }
+  return statement;
 }
 
 function toArrayLiteral(values: readonly (string | number)[]): string {
@@ -243,7 +279,7 @@ export function buildRangePlanSql(query: KeysetQuery, q: QueryParams, size: { mi
   for (const [name, n] of Object.entries(size)) if (!Number.isSafeInteger(n) || n < 1) throw new Error(`bad range ${name}: ${n}`);
   assertScoped({ ...query, where: [...query.where, query.split] });
   // The sizes are the exporter's own integers, never a request's values.
-  return `${tenantPrelude(q)},
+  return assertNotPlanned(`${tenantPrelude(q)},
 split as (${query.split}),
 upto as (select k, n, (sum(n) over (order by k))::bigint as upto from split),
 total as (select coalesce(max(upto), 0)::bigint as total from upto),
@@ -251,7 +287,7 @@ size as (select greatest(${size.minRows}, least(${size.maxRows}, ceil(total::num
 select (select total from total) as total,
   array(select upto.k::text from upto, size, total
         where div(upto.upto, size.rows) > div(upto.upto - upto.n, size.rows) and upto.upto < total.total
-        order by upto.k) as bounds`;
+        order by upto.k) as bounds`);
 }
 
 /**
@@ -267,7 +303,7 @@ export function withPlainText(copySql: string): string {
 /** How many rows a keyset query will give: the total shown in progress. */
 export function buildCountSql(query: KeysetQuery, q: QueryParams): string {
   assertScoped(query);
-  return `${tenantPrelude(q)}
+  return assertNotPlanned(`${tenantPrelude(q)}
 select count(*)::bigint as n from ${query.from}
-${query.where.length ? `where ${query.where.join('\n  and ')}` : ''}`;
+${query.where.length ? `where ${query.where.join('\n  and ')}` : ''}`);
 }

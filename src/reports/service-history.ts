@@ -28,66 +28,55 @@ export const serviceHistory = defineReport<ServiceFilters>({
     'Quem enviou': 'text', 'Operador que enviou': 'text', 'Número do contato': 'text', 'Número do WhatsApp': 'text',
     'Operador responsável': 'text', Fila: 'text', 'Status do ticket': 'text', Contrato: 'text',
   },
-  // Plan (EXPLAIN, 10M-message seed, 1.5M rows in one month). The range is on created_at but the order is
-  // by ticket, so the plain join (range scan, hash joins, Sort) sorts every wide row before the first comes
-  // out: 2.8 s to the first byte, the whole 280 MB file spilled to temp, ~30 s (the heartbeat timeout) at 10x.
-  // Instead, with the indexes of 004_history_and_official_indexes.sql:
-  //   rt: the ids of the tickets with a message in the range: index-only range scan of
-  //       messages_company_created_ticket, then a sort of those ids only (75k ids: 0.2 s);
-  //   t:  per ticket, in id order, its current state (pkey look-ups); the ticket filters apply here;
-  //   m:  per ticket, its messages in the range: a range of messages_ticket_created_id, in (created_at, id) order.
-  // Nested loops keep rt's order and an Incremental Sort per ticket finishes it: first byte after 0.25 s,
-  // the same total time (~5 s). `offset 0` keeps t and m per-ticket look-ups: flattened, the planner may hash
-  // join them (its row estimates are generic: the values are InitPlan parameters) and sort everything again.
-  // Split for parallel export (activities/export-ranges.ts): ranges of ticket ids, each read by its own COPY;
-  // `rt` narrows its scan to the range (a range of messages_ticket_created_id), and the split counts each
-  // ticket's messages in the period with the ticket filters, so the progress total is exact.
+  // Exported in ranges of ticket ids (activities/export-ranges.ts), each by its own COPY: the plain join of
+  // a range's messages with their tickets, in (ticket, created_at, id) order. The period and the range are
+  // planned values (migration 017): with their real row counts the planner walks messages_ticket_created_id
+  // in that very order and merge-joins the range's tickets (hash-joined with their contact, number,
+  // operator and queue), with no sort — as the plain COPY a DBA would write (EXPLAIN in docs/performance.md).
+  // With bound values it guessed a handful of rows, looked each row's ticket up and sorted the range; an
+  // earlier per-ticket lateral plan stood in for that and cost 1.6x the join (docs/performance.md).
+  // The split counts each ticket's messages in the period with the ticket filters (an index-only scan), so
+  // the progress total is exact; it is a prepared statement, so it reads the bound values.
   query: (f, q) => {
-    const from = q.dayStart(f.from);
-    const to = q.dayEnd(f.to);
     const ticketFilters = [
       ...q.anyOf('t.status', f.statuses, 'text[]'),
       ...q.anyOf('t.queue_id', f.queueIds, 'bigint[]'),
       ...q.anyOf('t.user_id', f.userIds, 'bigint[]'),
     ];
+    const from = q.dayStart(f.from);
+    const to = q.dayEnd(f.to);
     return {
       kind: 'keyset',
       select: [
-        'rt.ticket_id::text',
+        'm.ticket_id::text',
         'm.tracking_id::text',
         'reports.fmt_text(m.body)',
         q.ts('m.created_at'),
         `case when not m.from_me then 'Cliente' when m.user_id is not null then 'Operador' else 'Sistema' end`,
-        'reports.fmt_text(case when m.from_me then m.sender_name end)',
-        'reports.fmt_ident(t.contact_number)',
-        'reports.fmt_ident(t.whatsapp_number)',
-        'reports.fmt_text(t.responsible_name)',
-        'reports.fmt_text(t.queue_name)',
+        'reports.fmt_text(case when m.from_me then sender.name end)',
+        'reports.fmt_ident(c.number)',
+        'reports.fmt_ident(w.number)',
+        'reports.fmt_text(responsible.name)',
+        'reports.fmt_text(qu.name)',
         'reports.fmt_ticket_status(t.status)',
         'reports.fmt_text(t.contract)',
       ],
-      from: `(select distinct ticket_id from messages
-     where ${q.inRange('ticket_id')} and created_at >= ${from} and created_at < ${to} order by ticket_id) rt
-  cross join lateral (
-    select t.status, t.contract, t.user_id, t.queue_id, c.number as contact_number, w.number as whatsapp_number,
-           responsible.name as responsible_name, qu.name as queue_name
-    from tickets t
-      left join contacts c on c.id = t.contact_id
-      left join whatsapps w on w.id = t.whatsapp_id
-      left join users responsible on responsible.id = t.user_id
-      left join queues qu on qu.id = t.queue_id
-    where t.id = rt.ticket_id
-    offset 0) t
-  cross join lateral (
-    select m.id, m.tracking_id, m.body, m.created_at, m.from_me, m.user_id, sender.name as sender_name
-    from messages m
-      left join users sender on sender.id = m.user_id
-    where m.ticket_id = rt.ticket_id and m.created_at >= ${from} and m.created_at < ${to}
-    order by m.created_at, m.id
-    offset 0) m`,
-      where: ticketFilters,
+      from: `messages m
+  join tickets t on t.id = m.ticket_id
+  left join users sender on sender.id = m.user_id
+  left join contacts c on c.id = t.contact_id
+  left join whatsapps w on w.id = t.whatsapp_id
+  left join users responsible on responsible.id = t.user_id
+  left join queues qu on qu.id = t.queue_id`,
+      where: [
+        `m.created_at >= ${q.dayStart(f.from, 'planned')}`,
+        `m.created_at < ${q.dayEnd(f.to, 'planned')}`,
+        // The range again on the tickets' side: the merge join reads only the range's tickets.
+        q.inRange('t.id'),
+        ...ticketFilters,
+      ],
       key: [
-        { expr: 'rt.ticket_id', type: 'bigint' },
+        { expr: 'm.ticket_id', type: 'bigint' },
         { expr: 'm.created_at', type: 'timestamptz' },
         { expr: 'm.id', type: 'bigint' },
       ],

@@ -2,7 +2,8 @@
 // for the purpose: the bounds are keys in key order (numbers, not text), a key's rows are never cut, and the
 // range size follows the total within its limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryParams, buildRangePlanSql, scopeTransaction, type KeysetQuery } from '../../src/reports/query';
+import { findReport, type CsvReport } from '../../src/reports';
+import { QueryParams, buildCountSql, buildRangeCopySql, buildRangePlanSql, scopeTransaction, type KeysetQuery } from '../../src/reports/query';
 import { createTestDatabase } from '../setup/services';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -42,3 +43,43 @@ describe('the ranges of a split export', () => {
     expect(await plan([], { minRows: 1, maxRows: 10, spread: 8 })).toEqual({ total: 0, bounds: [] });
   });
 });
+
+describe('planned settings (migration 017)', () => {
+  /** The planner's row estimate for `g <= <read of reports.x = 10>` over a table of 1..1000. */
+  async function estimate(read: string): Promise<number> {
+    return db.sql.begin(async (tx) => {
+      await tx`create temporary table numbers on commit drop as select g from generate_series(1, 1000) g`;
+      await tx`analyze numbers`;
+      await tx`select set_config('reports.x', '10', true)`;
+      const [row] = await tx.unsafe<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>(
+        `explain (format json) select g from numbers where g <= ${read}::int`,
+      );
+      return row['QUERY PLAN'][0].Plan['Plan Rows'];
+    });
+  }
+
+  it('when a statement reads a planned setting, then the planner estimates with its value; a bound read it cannot see', async () => {
+    expect(await estimate(`reports.planned_setting('reports.x')`)).toBeLessThan(20);
+    expect(await estimate(`(select current_setting('reports.x'))`)).toBeGreaterThan(300); // the default third
+  });
+
+  it('when a statement that may be prepared would read a planned setting, then building it fails', () => {
+    const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+    const report = findReport('service_history') as CsvReport;
+    const query = report.query(report.filters.parse({ from: '2026-10-01', to: '2026-10-31' }), q) as KeysetQuery;
+    expect(buildRangeCopySql(query, q)).toContain('reports.planned_setting(');
+    expect(() => buildCountSql(query, q)).toThrow(/only as a COPY/);
+    const planned = { ...query, split: `select ticket_id as k, 1 as n from messages where created_at >= ${q.dayStart('2026-10-01', 'planned')}` };
+    expect(() => buildRangePlanSql(planned, q, { minRows: 1, maxRows: 10, spread: 1 })).toThrow(/only as a COPY/);
+    // The export's own range plan reads bound values: it is a prepared statement.
+    expect(() => buildRangePlanSql(query, q, { minRows: 1, maxRows: 10, spread: 1 })).not.toThrow();
+  });
+
+  it('when a range is exported, then its COPY gets no parallel workers of its own', () => {
+    const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+    const ranged = q.forRange('10', '20').forRange('20', '30');
+    expect(ranged.settings.filter(([name]) => name === 'max_parallel_workers_per_gather')).toEqual([['max_parallel_workers_per_gather', '0']]);
+    expect(ranged.settings.filter(([name]) => name.startsWith('reports.range_'))).toEqual([['reports.range_lo', '20'], ['reports.range_hi', '30']]);
+  });
+});
+
