@@ -59,6 +59,19 @@ describe('cell formats', () => {
     expect(await one('select reports.fmt_text($1) as v', v)).toBe(expected);
   });
 
+  it('people text: fmt_text gives what its first definition (002) gave, whatever the first character', async () => {
+    // 002's definition, kept here as the oracle.
+    const oracle = `case when v = '' then null when left(v, 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || v else v end`;
+    const rows = await sql<{ v: string | null; got: string | null; want: string | null }[]>`
+      select v, reports.fmt_text(v) as got, ${sql.unsafe(oracle)} as want
+      from (select chr(g) || x as v from generate_series(1, 2047) g, unnest(array['', 'x', '=1']) x
+            union all select unnest(array['', null, 'ção', '😀=', E'\\t', '=']::text[])) s`;
+    expect(rows.length).toBeGreaterThan(6000);
+    const differ = rows.filter((r) => r.got !== r.want);
+    expect(differ).toEqual([]);
+    expect(rows.filter((r) => r.got?.startsWith("'")).length).toBeGreaterThanOrEqual(6 * 3);
+  });
+
   it('machine identifiers: fmt_ident gives what its first definition (012) gave, on plain ids and on hostile text', async () => {
     // 012's definition, kept here as the oracle: a plain identifier as it is, anything else as people's text.
     const oracle = `case when v ~ '^[A-Za-z0-9][A-Za-z0-9._:-]*$' then v else reports.fmt_text(v) end`;
