@@ -144,7 +144,8 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       if (sink.checkpoint.parts === 0) await sink.storeHeader(csvHeader(report.columns));
       // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
       const forFormat = (copy: string) => (job.format === 'xlsx' ? withPlainText(copy) : copy);
-      const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId };
+      const warn = (msg: string, more: Record<string, unknown>) => log.warn(msg, { ...fields, ...more });
+      const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId, log: warn };
       if (query.kind === 'keyset' && query.split !== undefined) {
         await exportInRanges(run, query, params, {
           parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS, partBytes,

@@ -95,10 +95,26 @@ export async function exportInRanges(run: ExportRun, query: KeysetQuery, params:
     // Stopped (cancelled, worker stopping, a part not stored, a COPY failed): no COPY of this attempt may
     // go on, nor a part land after it ends (a cancelled report's cleanup runs right after).
     for (const r of reads.values()) r.stop();
-    await Promise.allSettled([...reads.values()].map((r) => r.finished));
+    // A read ends once its COPY is cancelled; should one not (a statement PostgreSQL never answers), the
+    // attempt still ends: reads write nothing to storage, and the one left holds only its connection.
+    const unsettled = await settledWithin([...reads.values()].map((r) => r.finished), STOP_WAIT_MS);
+    if (unsettled > 0) run.log?.('export stop: range reads still running', { unsettled, ranges: [...reads.keys()] });
     await sink.quiet();
     throw err;
   }
+}
+
+/** How long a stopped export waits for its range reads to end before it ends anyway. */
+const STOP_WAIT_MS = 20_000;
+
+/** Waits for the promises to settle, at most `ms`; resolves to how many had not. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<number> {
+  let settled = 0;
+  const all = Promise.allSettled(promises.map((p) => p.finally(() => settled++)));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+  return promises.length - settled;
 }
 
 async function planRanges(

@@ -18,6 +18,8 @@ export interface ExportRun {
   /** The total rows, for progress, once known. */
   setTotal: (total: Promise<number | null>) => void;
   reportId: string;
+  /** A warning in the worker's log, with the export's fields. */
+  log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 /**
