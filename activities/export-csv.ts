@@ -145,7 +145,7 @@ export function createCsvExportActivities(deps: CsvExportDeps) {
       // A workbook is made from this CSV: its people's text must come as stored, without the CSV's apostrophe.
       const forFormat = (copy: string) => (job.format === 'xlsx' ? withPlainText(copy) : copy);
       const warn = (msg: string, more: Record<string, unknown>) => log.warn(msg, { ...fields, ...more });
-      const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId, log: warn };
+      const run: ExportRun = { sql, sink, statements, signal: ctx.cancellationSignal, forFormat, setTotal, reportId, warn };
       if (query.kind === 'keyset' && query.split !== undefined) {
         await exportInRanges(run, query, params, {
           parallel: deps.parallelRanges ?? DEFAULT_PARALLEL_RANGES, maxRows: deps.rangeRows ?? DEFAULT_RANGE_ROWS, partBytes,

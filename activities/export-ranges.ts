@@ -98,7 +98,7 @@ export async function exportInRanges(run: ExportRun, query: KeysetQuery, params:
     // A read ends once its COPY is cancelled; should one not (a statement PostgreSQL never answers), the
     // attempt still ends: reads write nothing to storage, and the one left holds only its connection.
     const unsettled = await settledWithin([...reads.values()].map((r) => r.finished), STOP_WAIT_MS);
-    if (unsettled > 0) run.log?.('export stop: range reads still running', { unsettled, ranges: [...reads.keys()] });
+    if (unsettled > 0) run.warn?.('export stop: range reads still running', { unsettled, ranges: [...reads.keys()] });
     await sink.quiet();
     throw err;
   }

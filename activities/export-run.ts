@@ -19,7 +19,7 @@ export interface ExportRun {
   setTotal: (total: Promise<number | null>) => void;
   reportId: string;
   /** A warning in the worker's log, with the export's fields. */
-  log?: (msg: string, fields: Record<string, unknown>) => void;
+  warn?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 /**

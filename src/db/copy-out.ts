@@ -90,7 +90,7 @@ export async function copyOut(
       yield* stream.iterator({ destroyOnReturn: false });
       if (failure) throw failure;
     },
-    cancel: () => cancelQuietly(query),
+    cancel,
     abort,
   };
 }

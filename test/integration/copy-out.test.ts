@@ -9,6 +9,20 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
+/** Runs `fn`, then checks that nothing it started ended in an uncaught exception (which ends a worker). */
+async function expectNoUncaught(fn: () => Promise<void>): Promise<void> {
+  const uncaught: unknown[] = [];
+  const note = (err: unknown) => uncaught.push(err);
+  process.on('uncaughtException', note);
+  try {
+    await fn();
+    await sleep(50);
+  } finally {
+    process.off('uncaughtException', note);
+  }
+  expect(uncaught).toEqual([]);
+}
+
 describe('copyOut', () => {
   it('when a slow reader makes COPY pause the socket, then the statement and its transaction still finish', async () => {
     const committed = await db.sql.begin(async (tx) => {
@@ -28,10 +42,7 @@ describe('copyOut', () => {
   // The server sends the COPY's start, its first row and its error in one packet: postgres.js has destroyed
   // the stream with the error before the caller holds it. Unheard, that 'error' event ended the process.
   it('when the COPY fails right after it starts, then the caller reads the error and the process goes on', async () => {
-    const uncaught: unknown[] = [];
-    const note = (err: unknown) => uncaught.push(err);
-    process.on('uncaughtException', note);
-    try {
+    await expectNoUncaught(async () => {
       const failing = db.sql.begin(async (tx) => {
         const stream = await copyOut(tx, `copy (select 1 / (2 - g) from generate_series(1, 3) g) to stdout with (format csv)`);
         const chunks: Buffer[] = [];
@@ -39,20 +50,13 @@ describe('copyOut', () => {
         return chunks;
       });
       await expect(failing).rejects.toMatchObject({ code: '22012' }); // division by zero
-      await sleep(50);
-      expect(uncaught).toEqual([]);
-      const [{ one }] = await db.sql`select 1 as one`;
-      expect(one).toBe(1);
-    } finally {
-      process.off('uncaughtException', note);
-    }
+    });
+    const [{ one }] = await db.sql`select 1 as one`;
+    expect(one).toBe(1);
   });
 
   it('when the COPY is cancelled as soon as it is sent, then its error is the caller\'s to read, never an uncaught one', async () => {
-    const uncaught: unknown[] = [];
-    const note = (err: unknown) => uncaught.push(err);
-    process.on('uncaughtException', note);
-    try {
+    await expectNoUncaught(async () => {
       for (let i = 0; i < 20; i++) {
         const cancelled = db.sql.begin(async (tx) => {
           const stream = await copyOut(tx, `copy (select g from generate_series(1, 200000) g) to stdout with (format csv)`, (cancel) => cancel());
@@ -63,11 +67,6 @@ describe('copyOut', () => {
         // Cancelled before its first row or during its rows, or (a cancel can arrive late) not at all.
         await cancelled.catch((err: { code?: string }) => expect(err.code).toBe('57014'));
       }
-      await sleep(50);
-      expect(uncaught).toEqual([]);
-    } finally {
-      process.off('uncaughtException', note);
-    }
+    });
   });
 });
-

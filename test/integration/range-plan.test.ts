@@ -12,9 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
+const newParams = () => new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+
 /** The plan of a query whose split is `counts` (key → rows), with ranges of total / spread rows in [min, max]. */
 async function plan(counts: [number, number][], size: { minRows: number; maxRows: number; spread: number }) {
-  const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+  const q = newParams();
   const query: KeysetQuery = {
     kind: 'keyset', select: ['1'], from: 'companies', where: [], key: [{ expr: 'id', type: 'bigint' }],
     split: `select k, n from unnest(${q.value(counts.map(([k]) => k), 'bigint[]')}, ${q.value(counts.map(([, n]) => n), 'bigint[]')}) as s(k, n)`,
@@ -64,7 +66,7 @@ describe('planned settings (migration 017)', () => {
   });
 
   it('when a statement that may be prepared would read a planned setting, then building it fails', () => {
-    const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+    const q = newParams();
     const report = findReport('service_history') as CsvReport;
     const query = report.query(report.filters.parse({ from: '2026-10-01', to: '2026-10-31' }), q) as KeysetQuery;
     expect(buildRangeCopySql(query, q)).toContain('reports.planned_setting(');
@@ -76,7 +78,7 @@ describe('planned settings (migration 017)', () => {
   });
 
   it('when a range is exported, then its COPY gets no parallel workers of its own', () => {
-    const q = new QueryParams({ companyId: 1, timezone: 'UTC', requestedAt: new Date() });
+    const q = newParams();
     const ranged = q.forRange('10', '20').forRange('20', '30');
     expect(ranged.settings.filter(([name]) => name === 'max_parallel_workers_per_gather')).toEqual([['max_parallel_workers_per_gather', '0']]);
     expect(ranged.settings.filter(([name]) => name.startsWith('reports.range_'))).toEqual([['reports.range_lo', '20'], ['reports.range_hi', '30']]);
